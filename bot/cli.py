@@ -1,0 +1,54 @@
+"""The `explainer` command line: a thin adapter over the engine, the index and the answer log."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from bot import cli_ask, cli_index
+
+app = typer.Typer(
+    help="Explain the article 'The U.S. Egged On The Coup In Peru' with verbatim, labelled quotes.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("reindex")(cli_index.reindex_command)
+app.command("ask")(cli_ask.ask_command)
+app.command("eval")(cli_ask.eval_command)
+
+
+@app.command("bot")
+def bot_command(
+    sync_guild: int | None = typer.Option(
+        None, "--sync-guild", help="Sync slash commands to this guild at once (for development)."
+    ),
+) -> None:
+    """Run the Discord bot (token from EXPLAINER_DISCORD_TOKEN or .env)."""
+    from bot.discord_bot.runner import run
+
+    raise typer.Exit(run(sync_guild=sync_guild))
+
+
+@app.command("review")
+def review_command(
+    host: str | None = typer.Option(None, help="Bind address (default EXPLAINER_REVIEW_HOST)."),
+    port: int | None = typer.Option(None, help="Port (default EXPLAINER_REVIEW_PORT)."),
+) -> None:
+    """Serve the moderators' review page over the answer log."""
+    from bot.review.server import serve
+
+    raise typer.Exit(serve(host=host, port=port))
+
+
+def _add_logs() -> None:
+    from bot.logs_cli import app as logs_app
+
+    app.add_typer(logs_app, name="logs", help="Review the answer log: list, show, review, export.")
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    _add_logs()
+    app()

