@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,9 @@ from index.verify import verify
 log = logging.getLogger(__name__)
 EXTRACTIVE = "extractive"
 RETRY_SECONDS = (1, 2, 5, 10, 30)
+
+
+Refiner = Callable[[Corpus, str, list[Hit], "Draft"], "Draft"]
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,8 @@ class Draft:
 
 class Engine:
     def __init__(self, settings: Settings, embedder: Embeddings, answer_log: Any | None = None,
-                 texts: Texts | None = None, client: Any | None = None):
+                 texts: Texts | None = None, client: Any | None = None,
+                 refiner: Refiner | None = None):
         self.settings = settings
         self.embedder = embedder
         self.log = answer_log
@@ -84,7 +89,9 @@ class Engine:
         self._load_lock = threading.Lock()
         self._failures = 0
         self._next_try = 0.0
-        self.mode = EXTRACTIVE
+        # A refiner adds prose to the extractive draft (LLM mode); it never supplies quote text.
+        self.refiner = refiner
+        self.mode = getattr(refiner, "mode", None) or EXTRACTIVE
 
     @classmethod
     def from_settings(cls, settings: Settings, *, embedder: Embeddings | None = None,
@@ -93,7 +100,12 @@ class Engine:
             from index.answerlog import AnswerLog
 
             answer_log = AnswerLog(settings.log_db_path)
-        engine = cls(settings, embedder or make_embedder(settings), answer_log)
+        refiner = None
+        if settings.llm.strip().lower() not in ("", "none"):
+            from index.llm import make_refiner
+
+            refiner = make_refiner(settings)
+        engine = cls(settings, embedder or make_embedder(settings), answer_log, refiner=refiner)
         try:
             engine.load()
         except IndexUnavailable as exc:
@@ -264,13 +276,15 @@ class Engine:
         return Draft("out_of_scope", [], [], lead=line)
 
     def _refine(self, state: _State, question: str, hits: list[Hit], draft: Draft) -> Draft:
-        """Hook for modes that add prose to the extractive draft (see index/llm.py)."""
-        return draft
+        if self.refiner is None or draft.status not in ("answered", "no_article_match"):
+            return draft
+        return self.refiner(state.corpus, question, hits, draft)
 
     def _verify(self, state: _State | None, draft: Draft, rendered: str) -> list[str]:
         if state is None:
             return [] if not (draft.quotes or draft.background) else ["no corpus to verify against"]
-        return verify(draft.quotes, draft.background, rendered, state.corpus, self.texts)
+        return verify(draft.quotes, draft.background, rendered, state.corpus, self.texts,
+                      summary=draft.summary)
 
     def _write_log(self, record: LogRecord) -> None:
         if self.log is None:

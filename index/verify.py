@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from index.compose import METADATA_FACT_ID, metadata_item
 from index.contract import BackgroundItem, Quote
 from index.corpus import Corpus
@@ -62,9 +64,25 @@ def check_rendered(quotes: list[Quote], rendered: str, texts: Texts) -> list[str
     return failures
 
 
+_QUOTED = re.compile(r'["\u201c]([^"\u201c\u201d]{3,})["\u201d]')
+
+
+def check_summary(summary: str, corpus: Corpus, rendered: str) -> list[str]:
+    """Model prose: anything in quotation marks must be the article's exact words."""
+    failures = []
+    if summary not in rendered:
+        failures.append("rendered: the summary is not shown as composed")
+    for match in _QUOTED.finditer(summary):
+        if match.group(1) not in corpus.article.text:
+            failures.append(f"summary: quotation not in the article: {match.group(1)[:60]!r}")
+    return failures
+
+
 def verify(quotes: list[Quote], background: list[BackgroundItem], rendered: str,
-           corpus: Corpus, texts: Texts) -> list[str]:
+           corpus: Corpus, texts: Texts, summary: str | None = None) -> list[str]:
     failures: list[str] = []
+    if summary:
+        failures.extend(check_summary(summary, corpus, rendered))
     for quote in quotes:
         failures.extend(check_quote(quote, corpus))
     for item in background:
