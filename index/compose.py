@@ -65,7 +65,7 @@ def score_segments(segments: list[Segment], hits: list[Hit]) -> list[ScoredSegme
     relevance: dict[Segment, float] = {}
 
     def add(seg: Segment, hit: Hit, weight: float) -> None:
-        score[seg] = score.get(seg, 0.0) + weight * hit.fused
+        score[seg] = max(score.get(seg, 0.0), weight * hit.fused)
         relevance[seg] = max(relevance.get(seg, 0.0), weight * (hit.dense or 0.0))
 
     for hit in hits:
@@ -82,6 +82,35 @@ def score_segments(segments: list[Segment], hits: list[Hit]) -> list[ScoredSegme
                     add(seg, hit, weight)
     ranked = sorted(score, key=score.__getitem__, reverse=True)
     return [ScoredSegment(s, score[s], relevance[s]) for s in ranked]
+
+
+@dataclass(frozen=True)
+class Signals:
+    """How strongly the article and the background match a question (for the status decision)."""
+
+    article_dense: float
+    article_bm25: float
+    fact_dense: float
+    fact_bm25: float
+
+    # Weight of the BM25 difference beside the cosine difference in `background_lead`.
+    BM25_WEIGHT = 0.02
+
+    def background_lead(self) -> float:
+        """How much better the background matches than the article (cosine, plus BM25 a little)."""
+        return (self.fact_dense - self.article_dense) + self.BM25_WEIGHT * (
+            self.fact_bm25 - self.article_bm25)
+
+
+def relevance_signals(segments: list[Segment], hits: list[Hit]) -> Signals:
+    article = [h for h in hits if h.item.kind in ("sentence", "claim")]
+    facts = [h for h in hits if h.item.kind == "fact"]
+    return Signals(
+        article_dense=max((h.dense or 0.0 for h in article), default=0.0),
+        article_bm25=max((h.bm25 or 0.0 for h in article), default=0.0),
+        fact_dense=max((h.dense or 0.0 for h in facts), default=0.0),
+        fact_bm25=max((h.bm25 or 0.0 for h in facts), default=0.0),
+    )
 
 
 def select_quotes(corpus: Corpus, ranked: list[ScoredSegment], settings: Settings) -> list[Quote]:

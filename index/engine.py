@@ -255,17 +255,19 @@ class Engine:
         if not quotes_only and compose.is_metadata_question(question):
             return Draft("answered", [], [compose.metadata_item(corpus)])
         ranked = compose.score_segments(state.segments, hits)
-        article_rel = ranked[0].relevance if ranked else 0.0
-        fact_rel = max((h.dense or 0.0 for h in hits if h.item.kind == "fact"), default=0.0)
+        signals = compose.relevance_signals(state.segments, hits)
+        on_article = signals.article_dense >= self.settings.article_min_score
         if quotes_only:
-            if article_rel < self.settings.article_min_score:
+            if not on_article:
                 return Draft("no_article_match", [], [], lead=self.texts.lines["quote_none"])
             return Draft("answered", compose.select_quotes(corpus, ranked, self.settings), [])
-        if article_rel >= self.settings.article_min_score:
+        background_only = (signals.fact_dense >= self.settings.background_min_score
+                           and signals.background_lead() >= self.settings.no_article_margin)
+        if on_article and not background_only:
             quotes = compose.select_quotes(corpus, ranked, self.settings)
             background = compose.select_background(corpus, hits, quotes, self.settings)
             return Draft("answered", quotes, background)
-        if fact_rel >= self.settings.background_min_score:
+        if signals.fact_dense >= self.settings.background_min_score:
             background = compose.select_background(corpus, hits, [], self.settings)
             return Draft("no_article_match", [], background,
                          lead=self.texts.lines["no_article_match"])

@@ -30,18 +30,20 @@ def build_items(corpus: Corpus) -> list[Item]:
     for paragraph in article.paragraphs:
         if paragraph.kind not in ("title", "body"):
             continue
-        sentences = paragraph.sentences
-        for s in sentences:
+        for s in paragraph.sentences:
             items.append(Item(f"sentence:{s.id}", "sentence", s.text,
                               {"sentence_id": s.id, "paragraph": s.paragraph, "start": s.start,
                                "end": s.end}))
-        for i in range(len(sentences) - WINDOW_SENTENCES + 1):
-            group = sentences[i : i + WINDOW_SENTENCES]
-            start, end = group[0].start, group[-1].end
-            items.append(Item(f"window:{group[0].id}-{group[-1].id.rsplit('.', 1)[1]}", "window",
-                              article.text[start:end],
-                              {"sentence_ids": ",".join(s.id for s in group),
-                               "paragraph": paragraph.number, "start": start, "end": end}))
+    # Windows run across paragraph breaks too: a question and the answer that opens the next
+    # paragraph ("Why did ...?" / "The pressure got to Castillo ...") belong together.
+    body = [s for p in article.paragraphs if p.kind == "body" for s in p.sentences]
+    for i in range(len(body) - WINDOW_SENTENCES + 1):
+        group = body[i : i + WINDOW_SENTENCES]
+        start, end = group[0].start, group[-1].end
+        items.append(Item(f"window:{group[0].id}+{group[-1].id}", "window",
+                          " ".join(s.text for s in group),
+                          {"sentence_ids": ",".join(s.id for s in group),
+                           "paragraph": group[0].paragraph, "start": start, "end": end}))
     for claim in corpus.claims:
         items.append(Item(f"claim:{claim.id}", "claim", claim.quote,
                           {"claim_id": claim.id, "label": claim.label, "start": claim.start,

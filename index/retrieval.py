@@ -10,35 +10,38 @@ from functools import lru_cache
 
 import bm25s
 import numpy as np
+import snowballstemmer
 from langchain_core.embeddings import Embeddings
 
 from index.items import Item
 from index.records import Candidate
 
-RRF_K = 60
-DENSE_DEPTH = 60
+# A small k: with a corpus this size, ranks past the first dozen carry no signal.
+RRF_K = 10
+_ARTICLE_KINDS = ("sentence", "window", "claim")
 _TOKEN = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[^\W\d_]+")
+# "U.S." would tokenize to nothing useful; spell the country one way on both sides.
+_US = re.compile(r"\bu\.s\.(a\.)?|\bunited states( of america)?\b")
 _STOPWORDS = frozenset(
     "a an and are as at be been but by can could did do does for from had has have he her his how "
     "i if in into is it its me my not of on or our she so than that the their them then there "
     "these they this those to was we were what when where which who whom why will with would you "
     "your about after before did does ever just any all also".split()
 )
-_SUFFIXES = ("ations", "ation", "ments", "ment", "ingly", "ings", "ing", "edly", "ies", "ied",
-             "ers", "er", "ed", "es", "ly", "s")
+_STEMMER = snowballstemmer.stemmer("english")
+_STEM_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=8192)
 def stem(word: str) -> str:
-    """A light suffix stripper: enough for 'arrested'/'arrest', 'dissolving'/'dissolve'."""
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
+    with _STEM_LOCK:  # the Snowball stemmer object keeps state between calls
+        return str(_STEMMER.stemWord(word))
 
 
 def tokenize(text: str) -> list[str]:
     folded = text.lower().replace("\u00f1", "n").replace("\u00e9", "e").replace("\u00e1", "a")
+    folded = _US.sub(" usa ", folded)
     return [stem(t) for t in _TOKEN.findall(folded) if t not in _STOPWORDS]
 
 
@@ -69,18 +72,34 @@ class Retriever:
         self._bm25.index(docs, show_progress=False)
         self._vocab = sorted({t for doc in docs for t in doc})
         self._vocab_set = frozenset(self._vocab)
+        self._words = sorted({w for item in items for w in _WORD.findall(item.text.lower())})
+        self._words_set = frozenset(self._words)
+        self._closest = lru_cache(maxsize=4096)(self._closest_uncached)
         self._lock = threading.Lock()
+
+    def _closest_uncached(self, word: str, stems: bool) -> str:
+        pool = self._vocab if stems else self._words
+        # Typos rarely touch the first letter; comparing within it keeps this fast.
+        pool = [w for w in pool if w[:1] == word[:1] and abs(len(w) - len(word)) <= 2]
+        close = difflib.get_close_matches(word, pool, n=1, cutoff=0.8 if stems else 0.85)
+        return close[0] if close else word
 
     def correct(self, tokens: list[str]) -> list[str]:
         """Map misspelt query words onto the corpus vocabulary (typo tolerance for BM25)."""
-        fixed = []
-        for tok in tokens:
-            if tok in self._vocab_set or len(tok) < 4 or tok.isdigit():
-                fixed.append(tok)
-                continue
-            close = difflib.get_close_matches(tok, self._vocab, n=1, cutoff=0.8)
-            fixed.append(close[0] if close else tok)
-        return fixed
+        return [tok if tok in self._vocab_set or len(tok) < 4 or tok.isdigit()
+                else self._closest(tok, True) for tok in tokens]
+
+    def correct_text(self, question: str) -> str:
+        """The question with misspelt words replaced by the closest corpus word (for embedding)."""
+
+        def fix(match: re.Match[str]) -> str:
+            word = match.group(0)
+            low = word.lower()
+            if len(low) < 5 or low in self._words_set or low in _STOPWORDS:
+                return word
+            return self._closest(low, False)
+
+        return _WORD.sub(fix, question)
 
     def lexical(self, question: str) -> dict[str, float]:
         tokens = self.correct(tokenize(question))
@@ -91,20 +110,23 @@ class Retriever:
         return {self._ids[i]: float(scores[i]) for i in np.flatnonzero(scores > 0)}
 
     def dense(self, question: str) -> dict[str, float]:
-        vector = self._embedder.embed_query(question)
-        depth = min(DENSE_DEPTH, len(self._ids))
+        vector = self._embedder.embed_query(self.correct_text(question))
+        depth = len(self._ids)
         res = self._collection.query(query_embeddings=[vector], n_results=depth,
                                      include=["distances"])
         return {i: 1.0 - float(d) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)
                 if i in self.items}
 
     def search(self, question: str) -> list[Hit]:
+        """Rank article units and background facts, each pool fused on its own."""
         dense = self.dense(question)
         lexical = self.lexical(question)
         fused: dict[str, float] = {}
-        for ranking in (dense, lexical):
-            for rank, item_id in enumerate(sorted(ranking, key=ranking.__getitem__, reverse=True)):
-                fused[item_id] = fused.get(item_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        for pool in (_ARTICLE_KINDS, ("fact",)):
+            for ranking in (dense, lexical):
+                ids = [i for i in ranking if self.items[i].kind in pool]
+                for rank, item_id in enumerate(sorted(ids, key=ranking.__getitem__, reverse=True)):
+                    fused[item_id] = fused.get(item_id, 0.0) + 1.0 / (RRF_K + rank + 1)
         ordered = sorted(fused, key=fused.__getitem__, reverse=True)
         return [Hit(self.items[i], fused[i], n, dense.get(i), lexical.get(i))
                 for n, i in enumerate(ordered, start=1)]

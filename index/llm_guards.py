@@ -1,0 +1,223 @@
+"""Guards on the model's output: its prose is checked, its citations resolved against the store."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from index import compose
+from index.contract import BackgroundItem, Quote
+from index.corpus import Corpus
+from index.llm_prompt import Context, Passage, Reply
+from index.retrieval import tokenize
+from index.settings import Settings
+
+MAX_SUMMARY_CHARS = 900
+# Labels whose content the summary may only restate with attribution.
+ATTRIBUTE_LABELS = frozenset({"allegation", "disputed", "opinion"})
+# A summary sentence restates a passage when the distinctive words they share are at least this
+# many and make up at least this share of the shorter one's: (3, 0.4) or (2, 0.6).
+OVERLAP_RULES = ((3, 0.4), (2, 0.6))
+# Words in this share of the article's sentences ("castillo", "peru") say little about which one.
+COMMON_SHARE = 0.25
+# Same pattern as the verifier's: a double-quoted run of three or more characters.
+_QUOTED = re.compile(r'["\u201c]([^"\u201c\u201d]{3,})["\u201d]')
+_SENTENCE = re.compile(r"(?<=[.!?])[\"\u201d)]*\s+(?=[\"\u201c(]?[A-Z0-9])")
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_MARKUP = re.compile(r"(?m)^\s*(?:#{1,6}\s*|>\s*|[-*\u2022]\s+|\d+[.)]\s+)|[*_`~|]{1,3}")
+_MENTION = re.compile(r"@(?=(?:everyone|here)\b|[!&]?\d)")
+_ATTRIBUTED = re.compile(
+    r"\b(?:the\s+)?(?:authors?|article|piece|op-?ed|essay|writers?|text|prashad|llerena|robles|"
+    r"they)\b[^.;]{0,80}?\b(?:alleg\w*|claim\w*|say\w*|said|writes?|wrote|written|assert\w*|"
+    r"argu\w*|contend\w*|suggest\w*|maintain\w*|believ\w*|insist\w*|accus\w*|charg\w*|stat\w*|"
+    r"report\w*|describ\w*|portray\w*|call\w*|speculat\w*|impl\w*|hint\w*|tells?|told|"
+    r"recount\w*|present\w*|frame\w*|depict\w*|see|sees|view\w*|think\w*|interpret\w*|"
+    r"characteri[sz]\w*|blame\w*|relay\w*|repeat\w*)\b"
+    r"|\baccording\s+to\s+(?:the\s+)?(?:authors?|article|piece|writers?|prashad|llerena|them)\b"
+    r"|\b(?:authors?|article|writers?)['\u2019]s?\s+(?:view|account|telling|words|reading|"
+    r"opinion|interpretation|claims?|allegations?|thesis|argument|framing)\b"
+    r"|\b(?:in\s+their|their)\s+(?:view|account|telling|reading|opinion|interpretation)\b"
+    r"|\b(?:allegedly|reportedly|purportedly|supposedly|it\s+is\s+alleged)\b"
+    r"|\b(?:no|without)\s+independent\s+(?:source|evidence|confirmation)"
+    r"|\bnot\s+(?:been\s+)?(?:independently\s+)?(?:confirmed|verified|corroborated|established)\b"
+    r"|\b(?:unconfirmed|unverified|uncorroborated)\b",
+    re.IGNORECASE,
+)
+# The model may not pass verdicts: that is the labels' job, and they come from the data.
+_VERDICT = re.compile(
+    r"\b(?:established|confirmed|corroborated|verified|prove[dn]|accurate|factual|"
+    r"(?:is|are|was|were)\s+(?:a\s+)?(?:true|facts?))\b",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(r"\b(?:not|no|never|nor|without|isn't|aren't|wasn't|weren't|hasn't|"
+                       r"haven't|none)\b[^.;]{0,40}$", re.IGNORECASE)
+
+
+@dataclass
+class Guarded:
+    """The summary after the guards, and what each guard removed (for the log and the bench)."""
+
+    summary: str | None
+    bad_quotations: list[str] = field(default_factory=list)
+    verdicts: list[str] = field(default_factory=list)
+    unattributed: list[str] = field(default_factory=list)
+
+
+def sanitize(text: str) -> str:
+    """One plain paragraph: no markup, headings, links or mass mentions from the model."""
+    text = _URL.sub("", text)
+    text = _MARKUP.sub("", text)
+    text = _MENTION.sub("@\u200b", text)
+    return " ".join(text.split())
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
+
+
+def bad_quotation(sentence: str, article_text: str) -> bool:
+    return any(m.group(1) not in article_text for m in _QUOTED.finditer(sentence))
+
+
+def passes_verdict(sentence: str) -> bool:
+    """True when the sentence calls something established, confirmed, true … (not negated)."""
+    for match in _VERDICT.finditer(sentence):
+        if not _NEGATION.search(sentence[: match.start()]):
+            return True
+    return False
+
+
+def attributed(sentence: str) -> bool:
+    return bool(_ATTRIBUTED.search(sentence))
+
+
+def common_words(corpus: Corpus) -> frozenset[str]:
+    """Words in so many of the article's sentences that sharing them shows nothing."""
+    quotable = corpus.article.quotable()
+    counts: dict[str, int] = {}
+    for s in quotable:
+        for tok in set(tokenize(s.text)):
+            counts[tok] = counts.get(tok, 0) + 1
+    limit = max(2, COMMON_SHARE * len(quotable))
+    return frozenset(t for t, n in counts.items() if n >= limit)
+
+
+def words(text: str, common: frozenset[str]) -> set[str]:
+    return {t for t in tokenize(text) if len(t) > 1 and t not in common}
+
+
+def restates(sentence: str, passage_text: str, common: frozenset[str]) -> bool:
+    """Word overlap: the sentence says much of what the passage says."""
+    mine, theirs = words(sentence, common), words(passage_text, common)
+    if not mine or not theirs:
+        return False
+    shared = len(mine & theirs)
+    share = shared / min(len(mine), len(theirs))
+    return any(shared >= n and share >= ratio for n, ratio in OVERLAP_RULES)
+
+
+def needs_attribution(context: Context, quotes: list[Quote]) -> list[str]:
+    """The texts a summary may restate only with attribution: shown or quoted, labelled so."""
+    texts = [p.text for p in context.passages if p.label in ATTRIBUTE_LABELS]
+    texts += [q.text for q in quotes if q.label in ATTRIBUTE_LABELS and q.text not in texts]
+    return texts
+
+
+def unattributed(sentence: str, texts: list[str], common: frozenset[str]) -> bool:
+    """The sentence restates one of `texts` without saying who asserts it."""
+    return not attributed(sentence) and any(restates(sentence, t, common) for t in texts)
+
+
+def guard_summary(raw: str, article_text: str, texts: list[str],
+                  common: frozenset[str]) -> Guarded:
+    """Drop non-verbatim quotations and verdicts sentence by sentence; find unattributed claims."""
+    result = Guarded(None)
+    kept: list[str] = []
+    for sentence in sentences(sanitize(raw)):
+        if bad_quotation(sentence, article_text):
+            result.bad_quotations.append(sentence)
+        elif passes_verdict(sentence):
+            result.verdicts.append(sentence)
+        else:
+            kept.append(sentence)
+    result.unattributed = [s for s in kept if unattributed(s, texts, common)]
+    result.summary = _clip(" ".join(kept)) or None
+    return result
+
+
+def _clip(text: str) -> str:
+    if len(text) <= MAX_SUMMARY_CHARS:
+        return text
+    cut = text[:MAX_SUMMARY_CHARS]
+    end = max(cut.rfind(". "), cut.rfind("? "), cut.rfind("! "))
+    return cut[: end + 1] if end > 0 else ""
+
+
+def normalize_id(raw: object) -> str:
+    text = str(raw).strip().strip("[]()\"'").strip().lower()
+    for prefix in ("claim:", "sentence:", "fact:"):
+        if text.startswith(prefix):
+            return text[len(prefix):].strip()
+    return text
+
+
+@dataclass
+class Citations:
+    """What the model cited, resolved against the data it was shown; the rest is `dropped`."""
+
+    segments: list[compose.Segment]
+    fact_ids: list[str]
+    dropped: list[str]
+
+
+def resolve_citations(reply: Reply, context: Context) -> Citations:
+    by_id = {p.id: p for p in context.passages}
+    by_sentence: dict[str, list[Passage]] = {}
+    for p in context.passages:
+        for sid in p.segment.sentence_ids:
+            by_sentence.setdefault(sid, []).append(p)
+    cited = Citations([], [], [])
+    for point in reply.points:
+        for raw in [*point.article, *point.facts]:
+            cid = normalize_id(raw)
+            found = [by_id[cid]] if cid in by_id else by_sentence.get(cid, [])
+            if found:
+                cited.segments.extend(p.segment for p in found if p.segment not in cited.segments)
+            elif cid in context.fact_ids:
+                if cid not in cited.fact_ids:
+                    cited.fact_ids.append(cid)
+            else:
+                cited.dropped.append(str(raw)[:80])
+    return cited
+
+
+def build_quotes(corpus: Corpus, segments: list[compose.Segment], settings: Settings) -> list[Quote]:
+    """Quotes sliced from the store for the cited spans, within the answer's quote budget."""
+    chosen: list[Quote] = []
+    used = 0
+    for seg in segments:
+        if len(chosen) >= settings.max_quotes:
+            break
+        length = seg.end - seg.start
+        if chosen and used + length > settings.max_quote_chars:
+            continue
+        quote = compose.make_quote(corpus, seg.start, seg.end)
+        if quote is not None:
+            chosen.append(quote)
+            used += length
+    return chosen
+
+
+def build_background(corpus: Corpus, fact_ids: list[str], quotes: list[Quote],
+                     settings: Settings) -> list[BackgroundItem]:
+    """Cited facts, then the facts linked to quoted disputed claims and allegations."""
+    wanted = list(fact_ids)
+    for quote in quotes:
+        if quote.label in ("disputed", "allegation"):
+            for cid in quote.claim_ids:
+                wanted.extend(corpus.claim(cid).fact_ids[: compose.LINKED_FACTS_PER_QUOTE])
+    seen: list[str] = []
+    for fid in wanted:
+        if fid in corpus.facts and fid not in seen:
+            seen.append(fid)
+    return [compose.fact_item(corpus, fid) for fid in seen[: settings.max_background + 2]]
