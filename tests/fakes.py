@@ -40,3 +40,7 @@ class FakeEmbedder(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self._vector(text)
+
+
+# Both names are used by the test modules.
+FakeEmbeddings = FakeEmbedder
