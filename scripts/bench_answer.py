@@ -1,0 +1,57 @@
+"""Benchmark: warm `Engine.answer()` latency in extractive mode, against the bare query cost."""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from index.engine import Engine
+from index.evaluate import load_cases
+from index.reindex import reindex
+from index.settings import get_settings
+
+ROUNDS = 5
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    questions = [c.question for c in load_cases([Path("evals/dev-questions.yaml"),
+                                                 Path("evals/robustness.yaml")])]
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = get_settings(data_dir=Path(tmp))
+        reindex(settings)
+        engine = Engine.from_settings(settings)
+        state = engine._ready_state()
+        collection = state.retriever._collection
+        for q in questions:
+            engine.answer(q)  # warm every cache once
+        full: list[float] = []
+        bare: list[float] = []
+        for _ in range(ROUNDS):
+            for q in questions:
+                t0 = time.perf_counter()
+                engine.answer(q)
+                full.append((time.perf_counter() - t0) * 1000)
+                t1 = time.perf_counter()
+                vector = engine.embedder.embed_query(q)
+                collection.query(query_embeddings=[vector], n_results=10)
+                bare.append((time.perf_counter() - t1) * 1000)
+        engine.close()
+    print(f"answers timed:                 {len(full)} ({len(questions)} questions x {ROUNDS})")
+    print(f"answer() p50 / p95:            {pct(full, .5):.1f} / {pct(full, .95):.1f} ms "
+          "(targets 30 / 60 ms; includes the log write)")
+    print(f"embed + one vector search p50: {pct(bare, .5):.1f} ms (p95 {pct(bare, .95):.1f})")
+    print(f"ratio answer / bare (p50):     {statistics.median(full) / statistics.median(bare):.2f}")
+    print(f"peak RSS:                      "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
