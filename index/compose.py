@@ -156,20 +156,20 @@ def fact_item(corpus: Corpus, fact_id: str) -> BackgroundItem:
 
 def select_background(corpus: Corpus, hits: list[Hit], quotes: list[Quote],
                       settings: Settings) -> list[BackgroundItem]:
-    """Facts linked to the quoted disputed claims and allegations first, then the relevant ones."""
-    wanted: list[str] = []
+    """The best-matching fact, then what sources say about quoted disputes and allegations."""
+    linked: list[str] = []
     for quote in quotes:
         if quote.label in ("disputed", "allegation"):
             for cid in quote.claim_ids:
-                wanted.extend(corpus.claim(cid).fact_ids[:LINKED_FACTS_PER_QUOTE])
+                linked.extend(corpus.claim(cid).fact_ids[:LINKED_FACTS_PER_QUOTE])
     relevant = [h.item.metadata["fact_id"] for h in hits if h.item.kind == "fact"
                 and (h.dense or 0.0) >= settings.background_min_score]
-    wanted.extend(relevant[: settings.max_background])
+    wanted = relevant[:1] + linked + relevant[1:]
     seen: list[str] = []
     for fid in wanted:
         if fid in corpus.facts and fid not in seen:
             seen.append(fid)
-    return [fact_item(corpus, fid) for fid in seen[: settings.max_background + 2]]
+    return [fact_item(corpus, fid) for fid in seen[: settings.max_background]]
 
 
 def is_metadata_question(question: str) -> bool:

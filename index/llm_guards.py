@@ -191,7 +191,8 @@ def resolve_citations(reply: Reply, context: Context) -> Citations:
     return cited
 
 
-def build_quotes(corpus: Corpus, segments: list[compose.Segment], settings: Settings) -> list[Quote]:
+def build_quotes(corpus: Corpus, segments: list[compose.Segment],
+                 settings: Settings) -> list[Quote]:
     """Quotes sliced from the store for the cited spans, within the answer's quote budget."""
     chosen: list[Quote] = []
     used = 0

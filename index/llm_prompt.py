@@ -1,4 +1,4 @@
-"""What the model sees and what it may answer: the prompt files, the data block, the reply schema."""
+"""What the model sees and may answer: the prompt files, the data it is shown, the reply schema."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from string import Template
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from index import compose
+from index.contract import BackgroundItem, Quote
 from index.corpus import Corpus
 from index.labels import label_span
 from index.retrieval import Hit
@@ -74,7 +75,8 @@ class Context:
 
 
 def build_context(corpus: Corpus, segments: list[compose.Segment], hits: list[Hit],
-                  quotes: list, background: list, with_article: bool) -> Context:
+                  quotes: list[Quote], background: list[BackgroundItem],
+                  with_article: bool) -> Context:
     """The best retrieved spans (and the draft's own quotes) and the retrieved facts."""
     chosen: list[compose.Segment] = []
     if with_article:

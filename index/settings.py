@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(default=500, ge=10)
     max_quotes: int = Field(default=4, ge=1, le=10)
     max_quote_chars: int = Field(default=800, ge=100)
-    max_background: int = Field(default=3, ge=0, le=10)
+    max_background: int = Field(default=4, ge=0, le=10)
     # Calibrated with scripts/calibrate.py on evals/*.yaml (see the README's figures).
     article_min_score: float = 0.38
     background_min_score: float = 0.45
