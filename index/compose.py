@@ -15,6 +15,10 @@ METADATA_FACT_ID = "article-metadata"
 # A quote must score at least this share of the best one, so answers point rather than pad.
 RELATIVE_CUTOFF = 0.55
 LINKED_FACTS_PER_QUOTE = 2
+# How much of a sentence hit reaches each claim when the sentence holds several claims, and how
+# much of a window hit reaches the sentences inside it.
+SHARED_WEIGHT = 0.6
+WINDOW_WEIGHT = 0.75
 _METADATA_QUESTION = re.compile(
     r"\b(who\s+(wrote|authored|is\s+the\s+author|are\s+the\s+authors)|authors?\b|byline|"
     r"written\s+by|publish(ed|er)?|where\s+(was|did|is)\s+(it|this|the\s+(article|piece))\s+"
@@ -77,8 +81,8 @@ def score_segments(segments: list[Segment], hits: list[Hit]) -> list[ScoredSegme
             for sid in sids:
                 shared = by_sentence.get(sid, [])
                 for seg in shared:
-                    weight = (1.0 if len(shared) == 1 else 0.6) * (
-                        1.0 if hit.item.kind == "sentence" else 0.5)
+                    weight = (1.0 if len(shared) == 1 else SHARED_WEIGHT) * (
+                        1.0 if hit.item.kind == "sentence" else WINDOW_WEIGHT)
                     add(seg, hit, weight)
     ranked = sorted(score, key=score.__getitem__, reverse=True)
     return [ScoredSegment(s, score[s], relevance[s]) for s in ranked]

@@ -29,6 +29,16 @@ _STOPWORDS = frozenset(
     "these they this those to was we were what when where which who whom why will with would you "
     "your about after before did does ever just any all also".split()
 )
+# Query-side expansions for everyday words the article's register does not use.
+QUERY_SYNONYMS = {
+    "legislature": "congress", "parliament": "congress", "lawmakers": "congress",
+    "legislators": "congress", "popular": "approval", "popularity": "approval",
+    "envoy": "ambassador", "diplomat": "ambassador", "defence": "defense", "army": "military",
+    "troops": "military", "soldiers": "military", "generals": "military", "detained": "arrested",
+    "stopped": "arrested", "captured": "arrested", "american": "usa", "americans": "usa",
+    "washington": "usa", "ousted": "removal", "impeachment": "removal", "impeached": "removed",
+    "spy": "intelligence", "spies": "intelligence", "coup": "dissolve",
+}
 _STEMMER = snowballstemmer.stemmer("english")
 _STEM_LOCK = threading.Lock()
 
@@ -102,7 +112,9 @@ class Retriever:
         return _WORD.sub(fix, question)
 
     def lexical(self, question: str) -> dict[str, float]:
-        tokens = self.correct(tokenize(question))
+        words = _WORD.findall(question.lower())
+        expanded = " ".join([question, *(QUERY_SYNONYMS[w] for w in words if w in QUERY_SYNONYMS)])
+        tokens = self.correct(tokenize(expanded))
         if not tokens:
             return {}
         with self._lock:  # bm25s keeps per-call buffers
