@@ -19,6 +19,9 @@ LINKED_FACTS_PER_QUOTE = 2
 # much of a window hit reaches the sentences inside it.
 SHARED_WEIGHT = 0.6
 WINDOW_WEIGHT = 0.75
+# The best few facts lend this share of their score to the claims linked to them.
+LINKED_FACT_HITS = 3
+FACT_LINK_WEIGHT = 0.5
 _METADATA_QUESTION = re.compile(
     r"\b(who\s+(wrote|authored|is\s+the\s+author|are\s+the\s+authors)|authors?\b|byline|"
     r"written\s+by|publish(ed|er)?|where\s+(was|did|is)\s+(it|this|the\s+(article|piece))\s+"
@@ -37,6 +40,14 @@ class Segment:
     sentence_ids: tuple[str, ...]
     paragraph: int
     claim_id: str | None
+
+
+def fact_claim_links(corpus: Corpus) -> dict[str, list[str]]:
+    links: dict[str, list[str]] = {}
+    for claim in corpus.claims:
+        for fact_id in claim.fact_ids:
+            links.setdefault(fact_id, []).append(claim.id)
+    return links
 
 
 def build_segments(corpus: Corpus) -> list[Segment]:
@@ -58,8 +69,14 @@ class ScoredSegment:
     relevance: float
 
 
-def score_segments(segments: list[Segment], hits: list[Hit]) -> list[ScoredSegment]:
-    """Spread each article hit onto the spans it covers; claim hits count fully."""
+def score_segments(segments: list[Segment], hits: list[Hit],
+                   fact_claims: dict[str, list[str]] | None = None) -> list[ScoredSegment]:
+    """Spread each article hit onto the spans it covers; claim hits count fully.
+
+    A background fact that matches well also lends weight to the claims curated as linked to it:
+    the fact cards are written in plain words, so they catch paraphrases the article's own
+    wording misses.
+    """
     by_claim = {s.claim_id: s for s in segments if s.claim_id}
     by_sentence: dict[str, list[Segment]] = {}
     for seg in segments:
@@ -72,6 +89,11 @@ def score_segments(segments: list[Segment], hits: list[Hit]) -> list[ScoredSegme
         score[seg] = max(score.get(seg, 0.0), weight * hit.fused)
         relevance[seg] = max(relevance.get(seg, 0.0), weight * (hit.dense or 0.0))
 
+    fact_hits = [h for h in hits if h.item.kind == "fact"][:LINKED_FACT_HITS]
+    for hit in fact_hits:
+        for claim_id in (fact_claims or {}).get(hit.item.metadata["fact_id"], []):
+            if claim_id in by_claim:
+                add(by_claim[claim_id], hit, FACT_LINK_WEIGHT)
     for hit in hits:
         meta = hit.item.metadata
         if hit.item.kind == "claim" and meta["claim_id"] in by_claim:

@@ -62,6 +62,7 @@ class _State:
     pointer: IndexPointer
     retriever: Retriever
     segments: list[compose.Segment]
+    fact_claims: dict[str, list[str]]
 
 
 @dataclass
@@ -140,7 +141,8 @@ class Engine:
             if corpus.sha256 != pointer.corpus_sha256:
                 log.warning("the corpus changed since the last reindex; run `explainer reindex`")
             retriever = Retriever(build_items(corpus), collection, self.embedder)
-            self._state = _State(corpus, pointer, retriever, compose.build_segments(corpus))
+            self._state = _State(corpus, pointer, retriever, compose.build_segments(corpus),
+                                 compose.fact_claim_links(corpus))
             self._failures = 0
 
     def reload(self) -> None:
@@ -254,7 +256,7 @@ class Engine:
         corpus = state.corpus
         if not quotes_only and compose.is_metadata_question(question):
             return Draft("answered", [], [compose.metadata_item(corpus)])
-        ranked = compose.score_segments(state.segments, hits)
+        ranked = compose.score_segments(state.segments, hits, state.fact_claims)
         signals = compose.relevance_signals(state.segments, hits)
         on_article = signals.article_dense >= self.settings.article_min_score
         if quotes_only:

@@ -75,8 +75,10 @@ def parse_spec(spec: str) -> tuple[str, str]:
     """'provider:model' → (provider, model); the model part may itself hold colons."""
     provider, sep, model = spec.strip().partition(":")
     if not sep or not provider.strip() or not model.strip():
-        raise LLMConfigError(f"EXPLAINER_LLM={spec!r}: use 'none' or 'provider:model', "
-                             "e.g. 'openai:gpt-4o-mini' or 'ollama:llama3.1'")
+        raise LLMConfigError(
+            f"EXPLAINER_LLM={spec!r}: use 'none' or 'provider:model', "
+            "e.g. 'openai:gpt-4o-mini' or 'ollama:llama3.1'"
+        )
     return provider.strip().lower(), model.strip()
 
 
@@ -85,10 +87,13 @@ def check_provider(provider: str) -> None:
     package, extra = PROVIDERS.get(provider, (f"langchain_{provider}", ""))
     if importlib.util.find_spec(package) is not None:
         return
-    how = (f"pip install 'explainer[{extra}]'" if extra
-           else f"pip install {package.replace('_', '-')}")
-    raise LLMConfigError(f"the '{provider}' model provider needs the {package.replace('_', '-')} "
-                         f"package, which is not installed: {how}")
+    how = (
+        f"pip install 'explainer[{extra}]'" if extra else f"pip install {package.replace('_', '-')}"
+    )
+    raise LLMConfigError(
+        f"the '{provider}' model provider needs the {package.replace('_', '-')} "
+        f"package, which is not installed: {how}"
+    )
 
 
 def model_kwargs(provider: str, settings: Settings) -> dict[str, Any]:
@@ -99,11 +104,13 @@ def model_kwargs(provider: str, settings: Settings) -> dict[str, Any]:
         kwargs["base_url"] = settings.llm_base_url
     if provider == "ollama":
         # ChatOllama names the cap num_predict and passes the timeout to its HTTP client.
-        kwargs.update(num_predict=settings.llm_max_tokens,
-                      client_kwargs={"timeout": settings.llm_timeout})
+        kwargs.update(
+            num_predict=settings.llm_max_tokens, client_kwargs={"timeout": settings.llm_timeout}
+        )
         return kwargs
-    kwargs.update(max_tokens=settings.llm_max_tokens, timeout=settings.llm_timeout,
-                  max_retries=MAX_RETRIES)
+    kwargs.update(
+        max_tokens=settings.llm_max_tokens, timeout=settings.llm_timeout, max_retries=MAX_RETRIES
+    )
     if key:
         kwargs["api_key"] = key
     return kwargs
@@ -143,21 +150,33 @@ def fault_kind(exc: BaseException) -> str:
 def read_message(message: BaseMessage) -> Reply:
     """The reply in a model message, or ReplyError (refusal, empty, malformed)."""
     meta = {**message.additional_kwargs, **message.response_metadata}
-    if meta.get("refusal") or meta.get("finish_reason") in _REFUSAL_STOPS \
-            or meta.get("stop_reason") in _REFUSAL_STOPS:
-        raise ReplyError("refusal", str(meta.get("refusal") or meta.get("finish_reason")
-                                        or meta.get("stop_reason"))[:120])
+    if (
+        meta.get("refusal")
+        or meta.get("finish_reason") in _REFUSAL_STOPS
+        or meta.get("stop_reason") in _REFUSAL_STOPS
+    ):
+        raise ReplyError(
+            "refusal",
+            str(meta.get("refusal") or meta.get("finish_reason") or meta.get("stop_reason"))[:120],
+        )
     return parse_reply(message_text(message.content))
 
 
 class LLMRefiner:
     """The engine's `Refiner` for LLM mode: `refiner(corpus, question, hits, draft) -> Draft`."""
 
-    def __init__(self, settings: Settings, *, chat_model: Any | None = None,
-                 spec: str | None = None, prompts_dir: Path = PROMPTS_DIR):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        chat_model: Any | None = None,
+        spec: str | None = None,
+        prompts_dir: Path = PROMPTS_DIR,
+    ):
         self.settings = settings
-        self.spec = spec or (settings.llm if chat_model is None else
-                             f"custom:{type(chat_model).__name__}")
+        self.spec = spec or (
+            settings.llm if chat_model is None else f"custom:{type(chat_model).__name__}"
+        )
         self.mode = f"llm:{self.spec}"
         self._model = chat_model
         self._prompts_dir = prompts_dir
@@ -182,50 +201,82 @@ class LLMRefiner:
         began = time.perf_counter()
         try:
             segments, common = self._corpus_data(corpus)
-            context = build_context(corpus, segments, hits, draft.quotes, draft.background,
-                                    with_article=draft.status == "answered")
-            system, user = render_messages(load_prompts(self._prompts_dir), corpus, context,
-                                           question)
+            context = build_context(
+                corpus,
+                segments,
+                hits,
+                draft.quotes,
+                draft.background,
+                with_article=draft.status == "answered",
+            )
+            system, user = render_messages(
+                load_prompts(self._prompts_dir), corpus, context, question
+            )
             message = self.chat_model().invoke([SystemMessage(system), HumanMessage(user)])
             reply = read_message(message)
         except Exception as exc:
             kind = fault_kind(exc)
-            log.warning("llm fault %s after %.0f ms (%s): %s", kind, _ms(began), self.spec,
-                        _one_line(exc), exc_info=kind == "error")
+            log.warning(
+                "llm fault %s after %.0f ms (%s): %s",
+                kind,
+                _ms(began),
+                self.spec,
+                _one_line(exc),
+                exc_info=kind == "error",
+            )
             return self._fallback(draft, kind, "llm_unavailable")
         log.info("llm replied in %.0f ms (%s)", _ms(began), self.spec)
         return self._compose(corpus, context, reply, draft, common)
 
-    def _compose(self, corpus: Corpus, context: Context, reply: Reply, draft: Draft,
-                 common: frozenset[str]) -> Draft:
+    def _compose(
+        self, corpus: Corpus, context: Context, reply: Reply, draft: Draft, common: frozenset[str]
+    ) -> Draft:
         cited = resolve_citations(reply, context)
         if cited.dropped:
             log.info("llm cited ids it was not shown, dropped: %s", cited.dropped)
         quotes = build_quotes(corpus, cited.segments, self.settings) or list(draft.quotes)
         background = list(draft.background)
         if cited.segments or cited.fact_ids:
-            background = build_background(corpus, cited.fact_ids, quotes,
-                                          self.settings) or background
-        guarded = guard_summary(reply.summary, corpus.article.text,
-                                needs_attribution(context, quotes), common)
+            background = (
+                build_background(corpus, cited.fact_ids, quotes, self.settings) or background
+            )
+        guarded = guard_summary(
+            reply.summary, corpus.article.text, needs_attribution(context, quotes), common
+        )
         if guarded.bad_quotations:
-            log.info("llm summary: dropped %d sentence(s) quoting words not in the article",
-                     len(guarded.bad_quotations))
+            log.info(
+                "llm summary: dropped %d sentence(s) quoting words not in the article",
+                len(guarded.bad_quotations),
+            )
         if guarded.verdicts:
-            log.info("llm summary: dropped %d sentence(s) passing verdicts",
-                     len(guarded.verdicts))
+            log.info("llm summary: dropped %d sentence(s) passing verdicts", len(guarded.verdicts))
         if guarded.unattributed:
-            log.warning("llm summary restates allegations without attribution: %s",
-                        [s[:80] for s in guarded.unattributed])
+            log.warning(
+                "llm summary restates allegations without attribution: %s",
+                [s[:80] for s in guarded.unattributed],
+            )
             return self._fallback(draft, "unattributed", "llm_unchecked")
-        return RefinedDraft(draft.status, quotes, background, lead=draft.lead,
-                            summary=guarded.summary, notice=draft.notice)
+        return RefinedDraft(
+            draft.status,
+            quotes,
+            background,
+            lead=draft.lead,
+            summary=guarded.summary,
+            notice=draft.notice,
+        )
 
     def _fallback(self, draft: Draft, kind: str, notice_key: str) -> RefinedDraft:
         """The extractive draft unchanged, with a one-line notice; never a half answer."""
         notice = load_texts().lines.get(notice_key, NOTICES[notice_key])
-        return RefinedDraft(draft.status, list(draft.quotes), list(draft.background),
-                            lead=draft.lead, summary=None, notice=notice, fault_kind=kind)
+        return RefinedDraft(
+            draft.status,
+            list(draft.quotes),
+            list(draft.background),
+            lead=draft.lead,
+            summary=None,
+            notice=notice,
+            fault_kind=kind,
+        )
 
     def _corpus_data(self, corpus: Corpus) -> tuple[list[compose.Segment], frozenset[str]]:
         cached = self._corpus_cache

@@ -22,7 +22,9 @@ OVERLAP_RULES = ((3, 0.4), (2, 0.6))
 COMMON_SHARE = 0.25
 # Same pattern as the verifier's: a double-quoted run of three or more characters.
 _QUOTED = re.compile(r'["\u201c]([^"\u201c\u201d]{3,})["\u201d]')
-_SENTENCE = re.compile(r"(?<=[.!?])[\"\u201d)]*\s+(?=[\"\u201c(]?[A-Z0-9])")
+_SENTENCE_END = re.compile(r"[.!?][\"\u201d)]*(?=\s+[\"\u201c(]?[A-Z0-9])")
+# "U.S." and "Mr." do not end a sentence.
+_ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Lt|Col|Jr|Sr|No|vs|Av))\.$")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _MARKUP = re.compile(r"(?m)^\s*(?:#{1,6}\s*|>\s*|[-*\u2022]\s+|\d+[.)]\s+)|[*_`~|]{1,3}")
 _MENTION = re.compile(r"@(?=(?:everyone|here)\b|[!&]?\d)")
@@ -49,8 +51,11 @@ _VERDICT = re.compile(
     r"(?:is|are|was|were)\s+(?:a\s+)?(?:true|facts?))\b",
     re.IGNORECASE,
 )
-_NEGATION = re.compile(r"\b(?:not|no|never|nor|without|isn't|aren't|wasn't|weren't|hasn't|"
-                       r"haven't|none)\b[^.;]{0,40}$", re.IGNORECASE)
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|nor|without|isn't|aren't|wasn't|weren't|hasn't|"
+    r"haven't|none)\b[^.;]{0,40}$",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -72,11 +77,19 @@ def sanitize(text: str) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
+    parts, begin = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        if _ABBREVIATION.search(text, 0, match.start() + 1):
+            continue
+        parts.append(text[begin : match.end()])
+        begin = match.end()
+    parts.append(text[begin:])
+    return [p.strip() for p in parts if p.strip()]
 
 
-def bad_quotation(sentence: str, article_text: str) -> bool:
-    return any(m.group(1) not in article_text for m in _QUOTED.finditer(sentence))
+def bad_quotations(text: str, article_text: str) -> list[tuple[int, int]]:
+    """Spans of the quotations in `text` that are not the article's exact words."""
+    return [m.span() for m in _QUOTED.finditer(text) if m.group(1) not in article_text]
 
 
 def passes_verdict(sentence: str) -> bool:
@@ -128,36 +141,35 @@ def unattributed(sentence: str, texts: list[str], common: frozenset[str]) -> boo
     return not attributed(sentence) and any(restates(sentence, t, common) for t in texts)
 
 
-def guard_summary(raw: str, article_text: str, texts: list[str],
-                  common: frozenset[str]) -> Guarded:
-    """Drop non-verbatim quotations and verdicts sentence by sentence; find unattributed claims."""
+def guard_summary(raw: str, article_text: str, texts: list[str], common: frozenset[str]) -> Guarded:
+    """Drop verdicts and non-verbatim quotations sentence by sentence; find unattributed claims."""
     result = Guarded(None)
     kept: list[str] = []
     for sentence in sentences(sanitize(raw)):
-        if bad_quotation(sentence, article_text):
-            result.bad_quotations.append(sentence)
-        elif passes_verdict(sentence):
+        if passes_verdict(sentence):
             result.verdicts.append(sentence)
-        else:
+        elif len(" ".join([*kept, sentence])) <= MAX_SUMMARY_CHARS:
             kept.append(sentence)
+    # Quotation marks can pair across sentences: check the text as the verifier will see it,
+    # drop the sentences a bad quotation touches, and repeat until every pairing is verbatim.
+    while bad := bad_quotations(" ".join(kept), article_text):
+        spans, at = [], 0
+        for sentence in kept:
+            spans.append((at, at + len(sentence)))
+            at += len(sentence) + 1
+        drop = {n for n, (a, b) in enumerate(spans) for s, e in bad if a < e and s < b}
+        result.bad_quotations.extend(kept[n] for n in sorted(drop))
+        kept = [sentence for n, sentence in enumerate(kept) if n not in drop]
     result.unattributed = [s for s in kept if unattributed(s, texts, common)]
-    result.summary = _clip(" ".join(kept)) or None
+    result.summary = " ".join(kept) or None
     return result
-
-
-def _clip(text: str) -> str:
-    if len(text) <= MAX_SUMMARY_CHARS:
-        return text
-    cut = text[:MAX_SUMMARY_CHARS]
-    end = max(cut.rfind(". "), cut.rfind("? "), cut.rfind("! "))
-    return cut[: end + 1] if end > 0 else ""
 
 
 def normalize_id(raw: object) -> str:
     text = str(raw).strip().strip("[]()\"'").strip().lower()
     for prefix in ("claim:", "sentence:", "fact:"):
         if text.startswith(prefix):
-            return text[len(prefix):].strip()
+            return text[len(prefix) :].strip()
     return text
 
 
@@ -191,8 +203,9 @@ def resolve_citations(reply: Reply, context: Context) -> Citations:
     return cited
 
 
-def build_quotes(corpus: Corpus, segments: list[compose.Segment],
-                 settings: Settings) -> list[Quote]:
+def build_quotes(
+    corpus: Corpus, segments: list[compose.Segment], settings: Settings
+) -> list[Quote]:
     """Quotes sliced from the store for the cited spans, within the answer's quote budget."""
     chosen: list[Quote] = []
     used = 0
@@ -209,8 +222,9 @@ def build_quotes(corpus: Corpus, segments: list[compose.Segment],
     return chosen
 
 
-def build_background(corpus: Corpus, fact_ids: list[str], quotes: list[Quote],
-                     settings: Settings) -> list[BackgroundItem]:
+def build_background(
+    corpus: Corpus, fact_ids: list[str], quotes: list[Quote], settings: Settings
+) -> list[BackgroundItem]:
     """Cited facts, then the facts linked to quoted disputed claims and allegations."""
     wanted = list(fact_ids)
     for quote in quotes:

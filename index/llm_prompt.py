@@ -48,8 +48,9 @@ def load_prompts(directory: Path = PROMPTS_DIR) -> Prompts:
         raw = (directory / name).read_bytes()
         digest.update(name.encode() + b"\0" + raw + b"\0")
         texts[name] = raw.decode("utf-8").strip()
-    return Prompts(texts["system.md"], texts["legend.md"], Template(texts["answer.md"]),
-                   digest.hexdigest())
+    return Prompts(
+        texts["system.md"], texts["legend.md"], Template(texts["answer.md"]), digest.hexdigest()
+    )
 
 
 @dataclass(frozen=True)
@@ -74,9 +75,14 @@ class Context:
         return {p.id for p in self.passages}
 
 
-def build_context(corpus: Corpus, segments: list[compose.Segment], hits: list[Hit],
-                  quotes: list[Quote], background: list[BackgroundItem],
-                  with_article: bool) -> Context:
+def build_context(
+    corpus: Corpus,
+    segments: list[compose.Segment],
+    hits: list[Hit],
+    quotes: list[Quote],
+    background: list[BackgroundItem],
+    with_article: bool,
+) -> Context:
     """The best retrieved spans (and the draft's own quotes) and the retrieved facts."""
     chosen: list[compose.Segment] = []
     if with_article:
@@ -92,8 +98,15 @@ def build_context(corpus: Corpus, segments: list[compose.Segment], hits: list[Hi
         span = label_span(corpus, seg.start, seg.end)
         if span is None:
             continue
-        passages.append(Passage(seg.claim_id or seg.sentence_ids[0], seg, span.label,
-                                span.labelled_by, corpus.article.text[seg.start:seg.end]))
+        passages.append(
+            Passage(
+                seg.claim_id or seg.sentence_ids[0],
+                seg,
+                span.label,
+                span.labelled_by,
+                corpus.article.text[seg.start : seg.end],
+            )
+        )
     facts = [b.fact_id for b in background if b.fact_id in corpus.facts]
     for hit in hits:
         fid = hit.item.metadata.get("fact_id") if hit.item.kind == "fact" else None
@@ -107,15 +120,24 @@ def _data(text: str) -> str:
     return " ".join(text.replace("<", "\u2039").replace(">", "\u203a").split())
 
 
-def render_messages(prompts: Prompts, corpus: Corpus, context: Context,
-                    question: str) -> tuple[str, str]:
+def render_messages(
+    prompts: Prompts, corpus: Corpus, context: Context, question: str
+) -> tuple[str, str]:
     """(system text, user text) for one call."""
-    passages = "\n".join(
-        f"[{p.id}] (paragraph {p.segment.paragraph}; label: {p.label}) {_data(p.text)}"
-        for p in context.passages) or "(none)"
-    facts = "\n".join(
-        f"[{fid}] {_data(corpus.facts[fid].title)}: {_data(corpus.facts[fid].text)}"
-        for fid in context.fact_ids) or "(none)"
+    passages = (
+        "\n".join(
+            f"[{p.id}] (paragraph {p.segment.paragraph}; label: {p.label}) {_data(p.text)}"
+            for p in context.passages
+        )
+        or "(none)"
+    )
+    facts = (
+        "\n".join(
+            f"[{fid}] {_data(corpus.facts[fid].title)}: {_data(corpus.facts[fid].text)}"
+            for fid in context.fact_ids
+        )
+        or "(none)"
+    )
     user = prompts.answer.substitute(passages=passages, facts=facts, question=_data(question))
     return f"{prompts.system}\n\n{prompts.legend}", user
 
@@ -149,8 +171,11 @@ def message_text(content: object) -> str:
     if isinstance(content, str):
         return content
     if isinstance(content, list):
-        return "".join(b if isinstance(b, str) else str(b.get("text", "")) for b in content
-                       if isinstance(b, str) or (isinstance(b, dict) and b.get("type") == "text"))
+        return "".join(
+            b if isinstance(b, str) else str(b.get("text", ""))
+            for b in content
+            if isinstance(b, str) or (isinstance(b, dict) and b.get("type") == "text")
+        )
     return ""
 
 
@@ -164,7 +189,7 @@ def parse_reply(text: str) -> Reply:
         kind = "refusal" if _REFUSAL.search(body) else "malformed"
         raise ReplyError(kind, f"no JSON object in the reply: {body[:80]!r}")
     try:
-        reply = Reply.model_validate(json.loads(body[start:end + 1]))
+        reply = Reply.model_validate(json.loads(body[start : end + 1]))
     except (json.JSONDecodeError, ValidationError) as exc:
         raise ReplyError("malformed", f"{type(exc).__name__}: {str(exc)[:120]}") from exc
     if not reply.summary.strip() and not any(p.article or p.facts for p in reply.points):

@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import chromadb
 import httpx
-from chromadb.api.models.Collection import Collection
-from chromadb.config import Settings as ChromaSettings
 
 from index.settings import Settings
+
+if TYPE_CHECKING:  # chromadb is imported when a client is made: the health check stays light
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
 
 POINTER_COLLECTION = "explainer-active"
 COLLECTION_PREFIX = "explainer-"
@@ -45,6 +46,9 @@ def make_client(settings: Settings) -> chromadb.ClientAPI:
     fails because the server went away raises `IndexUnavailable` too, which the engine turns into
     the "index unavailable" answer and a retry with backoff.
     """
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if settings.chroma_host:
         return _server_client(settings, chroma_settings)
@@ -87,6 +91,8 @@ def check_server(settings: Settings, timeout: float = CONNECT_TIMEOUT) -> None:
 
 
 def _server_client(settings: Settings, chroma_settings: ChromaSettings) -> chromadb.ClientAPI:
+    import chromadb
+
     check_server(settings)
     url = server_url(settings)
     try:
@@ -103,7 +109,7 @@ def _server_client(settings: Settings, chroma_settings: ChromaSettings) -> chrom
             "check EXPLAINER_CHROMA_TOKEN and the server version (1.x)"
         ) from exc
     _limit_wait(client)
-    return cast(chromadb.ClientAPI, _Guarded(client, url))
+    return cast("chromadb.ClientAPI", _Guarded(client, url))
 
 
 def _limit_wait(client: object) -> None:
@@ -125,11 +131,17 @@ def _reason(exc: BaseException) -> str:
 
 
 class _Guarded:
-    """Wraps the HTTP client and its collections: a lost server becomes `IndexUnavailable`."""
+    """Wraps the HTTP client and its collections: a lost server becomes `IndexUnavailable`.
 
-    def __init__(self, target: Any, url: str):
+    So does a collection deleted under a reader: another process (a second bot, or
+    `explainer reindex`) switched the index twice and dropped the version this one had loaded;
+    the engine then reloads from the pointer instead of failing on every question.
+    """
+
+    def __init__(self, target: Any, url: str, collection: str | None = None):
         self._target = target
         self._url = url
+        self._collection = collection
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._target, name)
@@ -144,16 +156,23 @@ class _Guarded:
                     raise IndexUnavailable(
                         f"lost the Chroma server at {self._url} ({_reason(exc)})"
                     ) from exc
+                if self._collection is not None and type(exc).__name__ == "NotFoundError":
+                    raise IndexUnavailable(
+                        f"index version {self._collection} was removed from the Chroma server "
+                        "(replaced by a newer reindex)"
+                    ) from exc
                 raise
             return self._wrap(result)
 
         return call
 
     def _wrap(self, value: Any) -> Any:
+        from chromadb.api.models.Collection import Collection
+
         if isinstance(value, Collection):
-            return _Guarded(value, self._url)
+            return _Guarded(value, self._url, value.name)
         if isinstance(value, list) and value and all(isinstance(v, Collection) for v in value):
-            return [_Guarded(v, self._url) for v in value]
+            return [_Guarded(v, self._url, v.name) for v in value]
         return value
 
     def __repr__(self) -> str:
