@@ -24,7 +24,9 @@ def _engine(llm: str | None = None):
 
 
 def ask_command(
-    question: str = typer.Argument(..., help="The question, or '-' to read one per line from stdin."),
+    question: str = typer.Argument(
+        ..., help="The question, or '-' to read one per line from stdin."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the Answer object as JSON."),
 ) -> None:
     """Answer a question about the article (extractive: quotes, labels, sourced background)."""
@@ -50,7 +52,7 @@ def eval_command(
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
     show_failures: bool = typer.Option(True, help="List each miss."),
 ) -> None:
-    """Run question sets and print verbatim share, gold recall, label and status accuracy, latency."""
+    """Run question sets; print verbatim share, gold recall, label and status accuracy, latency."""
     from index.evaluate import evaluate, load_cases, make_baseline
 
     paths = files or [p for p in DEFAULT_EVAL_SETS if p.exists()]

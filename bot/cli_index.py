@@ -30,8 +30,14 @@ def reindex_command(
         if as_json or quiet or not sys.stderr.isatty():
             summary = reindex(settings, progress=None if (as_json or quiet) else _plain_progress)
         else:
-            with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
-                          TimeElapsedColumn(), console=err, transient=True) as bar:
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TaskProgressColumn(),
+                TimeElapsedColumn(),
+                console=err,
+                transient=True,
+            ) as bar:
                 task = bar.add_task("indexing", total=None)
 
                 def show(stage: str, done: int, total: int) -> None:
@@ -50,9 +56,11 @@ def reindex_command(
         print(json.dumps(summary.as_dict()))
     elif not quiet:
         verb = "updated" if summary.changed else "already up to date"
-        print(f"index {verb}: {summary.collection} — added {summary.added}, updated "
-              f"{summary.updated}, deleted {summary.deleted}, unchanged {summary.skipped} "
-              f"({summary.seconds:.2f} s)")
+        print(
+            f"index {verb}: {summary.collection} — added {summary.added}, updated "
+            f"{summary.updated}, deleted {summary.deleted}, unchanged {summary.skipped} "
+            f"({summary.seconds:.2f} s)"
+        )
 
 
 def _plain_progress(stage: str, done: int, total: int) -> None:

@@ -18,11 +18,32 @@ _CAPTION = re.compile(r"^[^.!?]{0,80}\s[a-z0-9-]+(\.[a-z0-9-]+)*\.(org|com|net|e
 _PRODUCTION = re.compile(r"^This article was (produced|distributed) by ", re.I)
 _BIO_HEADING = re.compile(r"^Author Bios?:$", re.I)
 _SOURCE_LINE = re.compile(r"^Source: ", re.I)
-_TERMINAL = ('.', '?', '!', ':', '"', '\u201d', ')')
+_TERMINAL = (".", "?", "!", ":", '"', "\u201d", ")")
 # A paragraph this long that ends without terminal punctuation was broken by the extraction.
 _BROKEN_MIN_CHARS = 80
-_ABBREVIATIONS = {"U.S.", "U.K.", "Mr.", "Mrs.", "Ms.", "Dr.", "St.", "Av.", "Gen.", "Lt.", "Col.",
-                  "Sgt.", "Jr.", "Sr.", "No.", "e.g.", "i.e.", "vs.", "Inc.", "Co.", "U.N."}
+_ABBREVIATIONS = {
+    "U.S.",
+    "U.K.",
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "Dr.",
+    "St.",
+    "Av.",
+    "Gen.",
+    "Lt.",
+    "Col.",
+    "Sgt.",
+    "Jr.",
+    "Sr.",
+    "No.",
+    "e.g.",
+    "i.e.",
+    "vs.",
+    "Inc.",
+    "Co.",
+    "U.N.",
+}
 _SENTENCE_END = re.compile(r"[.?!][\"\u201d)\]]*(?=\s+[\"\u201c(\[]?[A-Z0-9])")
 
 
@@ -106,7 +127,7 @@ def split_front_matter(source: str) -> tuple[dict, str, int]:
         raise ArticleFormatError(f"1: front matter is not valid YAML: {exc}") from exc
     if not isinstance(meta, dict):
         raise ArticleFormatError("2: front matter must be a mapping")
-    body = source[end + len("\n---\n"):]
+    body = source[end + len("\n---\n") :]
     return meta, body, source[: end + len("\n---\n")].count("\n") + 1
 
 
@@ -155,7 +176,7 @@ def _kinds(paragraphs: list[str]) -> list[PartKind]:
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans (start, end) within one paragraph; abbreviations such as U.S. do not end one."""
+    """Sentence spans (start, end) in one paragraph; abbreviations such as U.S. end none."""
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):

@@ -55,10 +55,13 @@ def build_segments(corpus: Corpus) -> list[Segment]:
     segments: dict[tuple[int, int], Segment] = {}
     for sentence in article.quotable():
         claims = corpus.claims_overlapping(sentence.start, sentence.end)
-        spans = [(c.start, c.end, c.id) for c in claims] or [(sentence.start, sentence.end, None)]
+        spans: list[tuple[int, int, str | None]] = [(c.start, c.end, c.id) for c in claims]
+        spans = spans or [(sentence.start, sentence.end, None)]
         for start, end, claim_id in spans:
             ids = tuple(s.id for s in article.sentences_overlapping(start, end))
-            segments.setdefault((start, end), Segment(start, end, ids, sentence.paragraph, claim_id))
+            segments.setdefault(
+                (start, end), Segment(start, end, ids, sentence.paragraph, claim_id)
+            )
     return sorted(segments.values(), key=lambda s: s.start)
 
 
@@ -69,8 +72,9 @@ class ScoredSegment:
     relevance: float
 
 
-def score_segments(segments: list[Segment], hits: list[Hit],
-                   fact_claims: dict[str, list[str]] | None = None) -> list[ScoredSegment]:
+def score_segments(
+    segments: list[Segment], hits: list[Hit], fact_claims: dict[str, list[str]] | None = None
+) -> list[ScoredSegment]:
     """Spread each article hit onto the spans it covers; claim hits count fully.
 
     A background fact that matches well also lends weight to the claims curated as linked to it:
@@ -104,7 +108,8 @@ def score_segments(segments: list[Segment], hits: list[Hit],
                 shared = by_sentence.get(sid, [])
                 for seg in shared:
                     weight = (1.0 if len(shared) == 1 else SHARED_WEIGHT) * (
-                        1.0 if hit.item.kind == "sentence" else WINDOW_WEIGHT)
+                        1.0 if hit.item.kind == "sentence" else WINDOW_WEIGHT
+                    )
                     add(seg, hit, weight)
     ranked = sorted(score, key=score.__getitem__, reverse=True)
     return [ScoredSegment(s, score[s], relevance[s]) for s in ranked]
@@ -125,7 +130,8 @@ class Signals:
     def background_lead(self) -> float:
         """How much better the background matches than the article (cosine, plus BM25 a little)."""
         return (self.fact_dense - self.article_dense) + self.BM25_WEIGHT * (
-            self.fact_bm25 - self.article_bm25)
+            self.fact_bm25 - self.article_bm25
+        )
 
 
 def relevance_signals(segments: list[Segment], hits: list[Hit]) -> Signals:
@@ -168,10 +174,15 @@ def make_quote(corpus: Corpus, start: int, end: int) -> Quote | None:
         return None
     sentences = corpus.article.sentences_overlapping(start, end)
     return Quote(
-        text=corpus.article.text[start:end], start=start, end=end,
-        sentence_ids=[s.id for s in sentences], paragraph=sentences[0].paragraph,
-        label=span.label, labelled_by=span.labelled_by,  # type: ignore[arg-type]
-        claim_ids=list(span.claim_ids), note=span.note,
+        text=corpus.article.text[start:end],
+        start=start,
+        end=end,
+        sentence_ids=[s.id for s in sentences],
+        paragraph=sentences[0].paragraph,
+        label=span.label,
+        labelled_by=span.labelled_by,
+        claim_ids=list(span.claim_ids),
+        note=span.note,
     )
 
 
@@ -180,16 +191,20 @@ def fact_item(corpus: Corpus, fact_id: str) -> BackgroundItem:
     return BackgroundItem(fact_id=fact.id, text=fact.text, sources=list(fact.sources))
 
 
-def select_background(corpus: Corpus, hits: list[Hit], quotes: list[Quote],
-                      settings: Settings) -> list[BackgroundItem]:
+def select_background(
+    corpus: Corpus, hits: list[Hit], quotes: list[Quote], settings: Settings
+) -> list[BackgroundItem]:
     """The best-matching fact, then what sources say about quoted disputes and allegations."""
     linked: list[str] = []
     for quote in quotes:
         if quote.label in ("disputed", "allegation"):
             for cid in quote.claim_ids:
                 linked.extend(corpus.claim(cid).fact_ids[:LINKED_FACTS_PER_QUOTE])
-    relevant = [h.item.metadata["fact_id"] for h in hits if h.item.kind == "fact"
-                and (h.dense or 0.0) >= settings.background_min_score]
+    relevant = [
+        h.item.metadata["fact_id"]
+        for h in hits
+        if h.item.kind == "fact" and (h.dense or 0.0) >= settings.background_min_score
+    ]
     wanted = relevant[:1] + linked + relevant[1:]
     seen: list[str] = []
     for fid in wanted:
@@ -205,11 +220,20 @@ def is_metadata_question(question: str) -> bool:
 def metadata_item(corpus: Corpus) -> BackgroundItem:
     meta = corpus.article.meta
     authors = " and ".join(meta.get("authors") or []) or "unknown authors"
-    text = (f'"{corpus.article.title}" is credited to {authors} and was published by '
-            f"{meta.get('publisher', 'an unknown publisher')} on {meta.get('date', 'an unknown date')}.")
+    text = (
+        f'"{corpus.article.title}" is credited to {authors} and was published by '
+        f"{meta.get('publisher', 'an unknown publisher')} on {meta.get('date', 'an unknown date')}."
+    )
     copies = meta.get("copies") or []
     if copies:
         text += " Copies appeared at " + ", ".join(str(c["publisher"]) for c in copies) + "."
-    sources = [Source(publisher=str(c["publisher"]), url=str(c["url"]), date=str(c.get("date", "")),
-                      title=corpus.article.title) for c in copies]
+    sources = [
+        Source(
+            publisher=str(c["publisher"]),
+            url=str(c["url"]),
+            date=str(c.get("date", "")),
+            title=corpus.article.title,
+        )
+        for c in copies
+    ]
     return BackgroundItem(fact_id=METADATA_FACT_ID, text=text, sources=sources)

@@ -12,7 +12,11 @@ Status = Literal["answered", "no_article_match", "out_of_scope", "rejected_input
 
 LABELS: tuple[Label, ...] = ("established", "disputed", "allegation", "opinion", "unreviewed")
 STATUSES: tuple[Status, ...] = (
-    "answered", "no_article_match", "out_of_scope", "rejected_input", "error",
+    "answered",
+    "no_article_match",
+    "out_of_scope",
+    "rejected_input",
+    "error",
 )
 
 

@@ -6,12 +6,12 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
 from index.article import Article, ArticleFormatError, parse_article, split_front_matter
-from index.contract import LABELS, Source
+from index.contract import LABELS, Label, Source
 
 ARTICLE_FILE = "article.md"
 CLAIMS_FILE = "claims.yaml"
@@ -36,7 +36,7 @@ class Claim:
     quote: str
     start: int
     end: int
-    label: str
+    label: Label
     note: str
     group: int | None
     supported_by: tuple[str, ...]
@@ -86,7 +86,7 @@ class _LineLoader(yaml.SafeLoader):
     """A YAML loader that records each mapping's line as `__line__`."""
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     mapping = loader.construct_mapping(node, deep=True)
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
@@ -136,8 +136,16 @@ def _load_claims(path: Path, article: Article, errors: list[str]) -> tuple[list,
         if not isinstance(raw, dict):
             errors.append(f"{at}: a claim must be a mapping")
             continue
-        extra = set(raw) - {"id", "group", "quote", "label", "note", "supported_by",
-                            "contradicted_by", "__line__"}
+        extra = set(raw) - {
+            "id",
+            "group",
+            "quote",
+            "label",
+            "note",
+            "supported_by",
+            "contradicted_by",
+            "__line__",
+        }
         if extra:
             errors.append(f"{at}: unknown key(s) {', '.join(sorted(extra))}")
         cid, quote, label, note = raw.get("id"), raw.get("quote"), raw.get("label"), raw.get("note")
@@ -161,15 +169,28 @@ def _load_claims(path: Path, article: Article, errors: list[str]) -> tuple[list,
             errors.append(f"{at}: claim '{cid}': {problem}")
             continue
         try:
-            supported, contradicted = (_str_list(raw.get("supported_by")),
-                                       _str_list(raw.get("contradicted_by")))
+            supported, contradicted = (
+                _str_list(raw.get("supported_by")),
+                _str_list(raw.get("contradicted_by")),
+            )
         except TypeError:
             errors.append(f"{at}: claim '{cid}': supported_by/contradicted_by must be lists of ids")
             continue
         group = raw.get("group")
-        claims.append(Claim(cid, quote, start, start + len(quote), str(label), str(note).strip(),
-                            group if isinstance(group, int) else None, supported, contradicted,
-                            line))
+        claims.append(
+            Claim(
+                cid,
+                quote,
+                start,
+                start + len(quote),
+                cast(Label, label),
+                str(note).strip(),
+                group if isinstance(group, int) else None,
+                supported,
+                contradicted,
+                line,
+            )
+        )
     not_claims: list[NotClaim] = []
     for raw in data.get("not_claims") or []:
         at = f"{where}:{raw.get('__line__', 1) if isinstance(raw, dict) else 1}"
@@ -182,8 +203,11 @@ def _load_claims(path: Path, article: Article, errors: list[str]) -> tuple[list,
             continue
         if not str(raw.get("reason") or "").strip():
             errors.append(f"{at}: not_claims: a reason is required")
-        not_claims.append(NotClaim(raw["quote"], start, start + len(raw["quote"]),
-                                   str(raw.get("reason") or "").strip()))
+        not_claims.append(
+            NotClaim(
+                raw["quote"], start, start + len(raw["quote"]), str(raw.get("reason") or "").strip()
+            )
+        )
     ordered = sorted(claims, key=lambda c: c.start)
     for a, b in zip(ordered, ordered[1:], strict=False):
         if b.start < a.end:
@@ -226,8 +250,14 @@ def _load_fact(path: Path, errors: list[str]) -> Fact | None:
             src_date = str(src.get("date", ""))
             if not _DATE.match(src_date):
                 problems.append(f"source {n}: date must be YYYY-MM-DD, YYYY-MM or YYYY")
-            sources.append(Source(publisher=str(src.get("publisher") or ""), url=str(src["url"]),
-                                  date=src_date, title=str(src.get("title") or "")))
+            sources.append(
+                Source(
+                    publisher=str(src.get("publisher") or ""),
+                    url=str(src["url"]),
+                    date=src_date,
+                    title=str(src.get("title") or ""),
+                )
+            )
     tags = meta.get("tags") or []
     if not isinstance(tags, list):
         problems.append("tags must be a list")
@@ -235,8 +265,14 @@ def _load_fact(path: Path, errors: list[str]) -> Fact | None:
     if problems:
         errors.extend(f"{where}:2: {p}" for p in problems)
         return None
-    return Fact(str(fid), str(meta["title"]).strip(), date, tuple(str(t) for t in tags), text,
-                tuple(sources))
+    return Fact(
+        str(fid),
+        str(meta["title"]).strip(),
+        date,
+        tuple(str(t) for t in tags),
+        text,
+        tuple(sources),
+    )
 
 
 def load_corpus(directory: Path) -> Corpus:
@@ -258,8 +294,10 @@ def load_corpus(directory: Path) -> Corpus:
         errors.append(f"{ARTICLE_FILE}:2: front matter needs 'authors' (a list)")
     expected = article.meta.get("body_sha256")
     if expected and hashlib.sha256(article.raw_body.encode()).hexdigest() != expected:
-        errors.append(f"{ARTICLE_FILE}:{article.body_line_offset}: the body no longer matches "
-                      "body_sha256: the article must stay exactly as supplied")
+        errors.append(
+            f"{ARTICLE_FILE}:{article.body_line_offset}: the body no longer matches "
+            "body_sha256: the article must stay exactly as supplied"
+        )
     claims, not_claims = _load_claims(directory / CLAIMS_FILE, article, errors)
     facts: dict[str, Fact] = {}
     background = directory / BACKGROUND_DIR
@@ -273,12 +311,19 @@ def load_corpus(directory: Path) -> Corpus:
     for claim in claims:
         for fid in claim.fact_ids:
             if fid not in facts:
-                errors.append(f"{CLAIMS_FILE}:{claim.line}: claim '{claim.id}' "
-                              f"refers to unknown fact '{fid}'")
+                errors.append(
+                    f"{CLAIMS_FILE}:{claim.line}: claim '{claim.id}' refers to unknown fact '{fid}'"
+                )
     if errors:
         raise CorpusInvalid(errors)
     digest = hashlib.sha256()
     for path in sorted(p for p in directory.rglob("*") if p.is_file()):
         digest.update(str(path.relative_to(directory)).encode() + b"\0" + path.read_bytes())
-    return Corpus(directory, article, tuple(sorted(claims, key=lambda c: c.start)),
-                  tuple(not_claims), facts, digest.hexdigest())
+    return Corpus(
+        directory,
+        article,
+        tuple(sorted(claims, key=lambda c: c.start)),
+        tuple(not_claims),
+        facts,
+        digest.hexdigest(),
+    )

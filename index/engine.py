@@ -1,4 +1,4 @@
-"""The answer engine: `Engine.answer(question) -> Answer`, extractive by default, always verified."""
+"""The answer engine: `Engine.answer(question) -> Answer`, extractive by default, verified."""
 
 from __future__ import annotations
 
@@ -78,9 +78,15 @@ class Draft:
 
 
 class Engine:
-    def __init__(self, settings: Settings, embedder: Embeddings, answer_log: Any | None = None,
-                 texts: Texts | None = None, client: Any | None = None,
-                 refiner: Refiner | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embeddings,
+        answer_log: Any | None = None,
+        texts: Texts | None = None,
+        client: Any | None = None,
+        refiner: Refiner | None = None,
+    ):
         self.settings = settings
         self.embedder = embedder
         self.log = answer_log
@@ -95,8 +101,14 @@ class Engine:
         self.mode = getattr(refiner, "mode", None) or EXTRACTIVE
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, embedder: Embeddings | None = None,
-                      answer_log: Any | None = None, with_log: bool = True) -> Engine:
+    def from_settings(
+        cls,
+        settings: Settings,
+        *,
+        embedder: Embeddings | None = None,
+        answer_log: Any | None = None,
+        with_log: bool = True,
+    ) -> Engine:
         if answer_log is None and with_log:
             from index.answerlog import AnswerLog
 
@@ -124,8 +136,9 @@ class Engine:
                 pointer = read_pointer(self._client)
                 if pointer is None:
                     raise IndexUnavailable(self.texts.lines["no_index"])
-                collection = self._client.get_collection(pointer.collection,
-                                                         embedding_function=None)
+                collection = self._client.get_collection(
+                    pointer.collection, embedding_function=None
+                )
             except (IndexUnavailable, ModelMismatch):
                 raise
             except Exception as exc:
@@ -135,14 +148,20 @@ class Engine:
             if expected and pointer.model_id != expected:
                 raise ModelMismatch(
                     f"the index was built with '{pointer.model_id}' but the configured embedding "
-                    f"model is '{expected}': run `explainer reindex` or set EXPLAINER_EMBEDDING_MODEL"
+                    f"model is '{expected}': run `explainer reindex` or change "
+                    "EXPLAINER_EMBEDDING_MODEL"
                 )
             corpus = load_corpus(self.settings.corpus_dir)
             if corpus.sha256 != pointer.corpus_sha256:
                 log.warning("the corpus changed since the last reindex; run `explainer reindex`")
             retriever = Retriever(build_items(corpus), collection, self.embedder)
-            self._state = _State(corpus, pointer, retriever, compose.build_segments(corpus),
-                                 compose.fact_claim_links(corpus))
+            self._state = _State(
+                corpus,
+                pointer,
+                retriever,
+                compose.build_segments(corpus),
+                compose.fact_claim_links(corpus),
+            )
             self._failures = 0
 
     def reload(self) -> None:
@@ -157,8 +176,9 @@ class Engine:
         try:
             self.load()
         except IndexUnavailable:
-            self._next_try = time.monotonic() + RETRY_SECONDS[min(self._failures,
-                                                                  len(RETRY_SECONDS) - 1)]
+            self._next_try = (
+                time.monotonic() + RETRY_SECONDS[min(self._failures, len(RETRY_SECONDS) - 1)]
+            )
             self._failures += 1
             raise
         assert self._state is not None
@@ -211,8 +231,14 @@ class Engine:
             except Exception as exc:
                 log.exception("answer failed")
                 draft, fault = Draft("error", [], [], lead=self.texts.lines["error"]), repr(exc)
-        rendered = render(draft.quotes, draft.background, self.texts, lead=draft.lead,
-                          summary=draft.summary, notice=draft.notice)
+        rendered = render(
+            draft.quotes,
+            draft.background,
+            self.texts,
+            lead=draft.lead,
+            summary=draft.summary,
+            notice=draft.notice,
+        )
         failures = self._verify(state, draft, rendered)
         rejected_answer = None
         if failures:
@@ -222,25 +248,43 @@ class Engine:
             rendered = render([], [], self.texts, lead=draft.lead)
         timings["total"] = _ms(began)
         answer = self._build(answer_id, cleaned, draft, rendered, failures, timings)
-        self._write_log(LogRecord(
-            answer=answer, context=context or AskContext(),
-            candidates=tuple(h.candidate() for h in hits[:30]),
-            index_version=state.pointer.collection if state else None,
-            embedding_model=getattr(self.embedder, "model_id", None),
-            template_hash=self.template_hash, rejected_answer=rejected_answer, fault=fault,
-        ))
+        self._write_log(
+            LogRecord(
+                answer=answer,
+                context=context or AskContext(),
+                candidates=tuple(h.candidate() for h in hits[:30]),
+                index_version=state.pointer.collection if state else None,
+                embedding_model=getattr(self.embedder, "model_id", None),
+                template_hash=self.template_hash,
+                rejected_answer=rejected_answer,
+                fault=fault,
+            )
+        )
         return answer
 
     @property
     def template_hash(self) -> str:
         return self.texts.sha256[:16]
 
-    def _build(self, answer_id: str, question: str, draft: Draft, rendered: str,
-               failures: list[str], timings: dict[str, float]) -> Answer:
+    def _build(
+        self,
+        answer_id: str,
+        question: str,
+        draft: Draft,
+        rendered: str,
+        failures: list[str],
+        timings: dict[str, float],
+    ) -> Answer:
         return Answer(
-            id=answer_id, question=question, status=draft.status, mode=self.mode,
-            quotes=draft.quotes, background=draft.background, summary=draft.summary,
-            notice=draft.notice, rendered=rendered,
+            id=answer_id,
+            question=question,
+            status=draft.status,
+            mode=self.mode,
+            quotes=draft.quotes,
+            background=draft.background,
+            summary=draft.summary,
+            notice=draft.notice,
+            rendered=rendered,
             verification=Verification(passed=not failures, failures=failures),
             timings_ms=dict(timings),
         )
@@ -263,20 +307,25 @@ class Engine:
             if not on_article:
                 return Draft("no_article_match", [], [], lead=self.texts.lines["quote_none"])
             return Draft("answered", compose.select_quotes(corpus, ranked, self.settings), [])
-        background_only = (signals.fact_dense >= self.settings.background_min_score
-                           and signals.background_lead() >= self.settings.no_article_margin)
+        background_only = (
+            signals.fact_dense >= self.settings.background_min_score
+            and signals.background_lead() >= self.settings.no_article_margin
+        )
         if on_article and not background_only:
             quotes = compose.select_quotes(corpus, ranked, self.settings)
             background = compose.select_background(corpus, hits, quotes, self.settings)
             return Draft("answered", quotes, background)
         if signals.fact_dense >= self.settings.background_min_score:
             background = compose.select_background(corpus, hits, [], self.settings)
-            return Draft("no_article_match", [], background,
-                         lead=self.texts.lines["no_article_match"])
+            return Draft(
+                "no_article_match", [], background, lead=self.texts.lines["no_article_match"]
+            )
         meta = corpus.article.meta
         line = self.texts.lines["out_of_scope"].format(
-            title=corpus.article.title, publisher=meta.get("publisher", ""),
-            year=str(meta.get("date", ""))[:4])
+            title=corpus.article.title,
+            publisher=meta.get("publisher", ""),
+            year=str(meta.get("date", ""))[:4],
+        )
         return Draft("out_of_scope", [], [], lead=line)
 
     def _refine(self, state: _State, question: str, hits: list[Hit], draft: Draft) -> Draft:
@@ -287,8 +336,14 @@ class Engine:
     def _verify(self, state: _State | None, draft: Draft, rendered: str) -> list[str]:
         if state is None:
             return [] if not (draft.quotes or draft.background) else ["no corpus to verify against"]
-        return verify(draft.quotes, draft.background, rendered, state.corpus, self.texts,
-                      summary=draft.summary)
+        return verify(
+            draft.quotes,
+            draft.background,
+            rendered,
+            state.corpus,
+            self.texts,
+            summary=draft.summary,
+        )
 
     def _write_log(self, record: LogRecord) -> None:
         if self.log is None:
@@ -303,23 +358,42 @@ class Engine:
 
     def claims(self, label: str | None = None) -> list[ClaimView]:
         corpus = self.corpus
-        return [ClaimView(c.id, c.quote, c.label, c.note,
-                          corpus.article.sentences_overlapping(c.start, c.end)[0].paragraph)
-                for c in corpus.claims if label in (None, c.label)]
+        return [
+            ClaimView(
+                c.id,
+                c.quote,
+                c.label,
+                c.note,
+                corpus.article.sentences_overlapping(c.start, c.end)[0].paragraph,
+            )
+            for c in corpus.claims
+            if label in (None, c.label)
+        ]
 
     def about(self) -> ArticleAbout:
         corpus = self.corpus
         meta = corpus.article.meta
         item = compose.metadata_item(corpus)
         authors = [str(a) for a in meta.get("authors") or []]
-        summary = self.texts.about.format(title=corpus.article.title, authors=" and ".join(authors),
-                                          publisher=meta.get("publisher", ""),
-                                          date=meta.get("date", ""))
-        legend = {label: self.texts.label_words[label] for label in
-                  ("established", "disputed", "allegation", "opinion", "unreviewed")}
-        return ArticleAbout(corpus.article.title, authors, str(meta.get("publisher", "")),
-                            str(meta.get("date", "")), item.sources, " ".join(summary.split()),
-                            legend)
+        summary = self.texts.about.format(
+            title=corpus.article.title,
+            authors=" and ".join(authors),
+            publisher=meta.get("publisher", ""),
+            date=meta.get("date", ""),
+        )
+        legend = {
+            label: self.texts.label_words[label]
+            for label in ("established", "disputed", "allegation", "opinion", "unreviewed")
+        }
+        return ArticleAbout(
+            corpus.article.title,
+            authors,
+            str(meta.get("publisher", "")),
+            str(meta.get("date", "")),
+            item.sources,
+            " ".join(summary.split()),
+            legend,
+        )
 
     def close(self) -> None:
         if self.log is not None and hasattr(self.log, "close"):

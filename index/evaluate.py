@@ -1,4 +1,4 @@
-"""`explainer eval`: run a question set and measure quotes, labels, statuses and a plain baseline."""
+"""`explainer eval`: run a question set; measure quotes, labels, statuses and a baseline."""
 
 from __future__ import annotations
 
@@ -31,9 +31,16 @@ def load_cases(paths: Iterable[Path]) -> list[Case]:
     cases = []
     for path in paths:
         for raw in yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []:
-            cases.append(Case(str(raw["id"]), str(raw["question"]), str(raw["status"]),
-                              raw.get("gold") or [], [str(w) for w in raw.get("background_any") or []],
-                              raw.get("never_established") or []))
+            cases.append(
+                Case(
+                    str(raw["id"]),
+                    str(raw["question"]),
+                    str(raw["status"]),
+                    raw.get("gold") or [],
+                    [str(w) for w in raw.get("background_any") or []],
+                    raw.get("never_established") or [],
+                )
+            )
     return cases
 
 
@@ -59,8 +66,12 @@ class Report:
     failures: list[str]
 
 
-def evaluate(cases: list[Case], answers: list[Answer], corpus: Corpus,
-             baseline: Callable[[str, int], list[tuple[int, int]]] | None = None) -> Report:
+def evaluate(
+    cases: list[Case],
+    answers: list[Answer],
+    corpus: Corpus,
+    baseline: Callable[[str, int], list[tuple[int, int]]] | None = None,
+) -> Report:
     quotes_total = verbatim = 0
     gold_total = gold_found = 0
     label_total = label_ok = 0
@@ -80,7 +91,7 @@ def evaluate(cases: list[Case], answers: list[Answer], corpus: Corpus,
         chars.append(sum(e - s for s, e in spans))
         for q in answer.quotes:
             quotes_total += 1
-            verbatim += corpus.article.text[q.start:q.end] == q.text
+            verbatim += corpus.article.text[q.start : q.end] == q.text
         golds = [(g, _span(corpus, g["text"])) for g in case.gold]
         for g, span in golds:
             if span is None:
@@ -105,14 +116,17 @@ def evaluate(cases: list[Case], answers: list[Answer], corpus: Corpus,
                 base_rr.append(_reciprocal_rank(chunks, gold_spans))
         for text in case.never_established:
             span = _span(corpus, text)
-            if span and any(q.label == "established" and _overlaps((q.start, q.end), span)
-                            for q in answer.quotes):
+            if span and any(
+                q.label == "established" and _overlaps((q.start, q.end), span)
+                for q in answer.quotes
+            ):
                 as_established += 1
                 failures.append(f"{case.id}: allegation shown as established: {text[:50]!r}")
         if case.background_any:
             bg_total += 1
-            blob = " ".join(b.text + " " + " ".join(s.publisher for s in b.sources)
-                            for b in answer.background).lower()
+            blob = " ".join(
+                b.text + " " + " ".join(s.publisher for s in b.sources) for b in answer.background
+            ).lower()
             ok = any(w.lower() in blob for w in case.background_any)
             bg_ok += ok
             if not ok:
@@ -152,12 +166,17 @@ def make_baseline(corpus: Corpus, embedder) -> Callable[[str, int], list[tuple[i
     from langchain_chroma import Chroma
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    splitter = RecursiveCharacterTextSplitter(chunk_size=BASELINE_CHUNK,
-                                              chunk_overlap=BASELINE_OVERLAP, add_start_index=True)
+    splitter = RecursiveCharacterTextSplitter(
+        chunk_size=BASELINE_CHUNK, chunk_overlap=BASELINE_OVERLAP, add_start_index=True
+    )
     docs = splitter.create_documents([corpus.article.text])
     client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
-    store = Chroma(collection_name="baseline", embedding_function=embedder, client=client,
-                   collection_metadata={"hnsw:space": "cosine"})
+    store = Chroma(
+        collection_name="baseline",
+        embedding_function=embedder,
+        client=client,
+        collection_metadata={"hnsw:space": "cosine"},
+    )
     store.add_documents(docs)
 
     def search(question: str, budget: int) -> list[tuple[int, int]]:

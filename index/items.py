@@ -20,7 +20,9 @@ class Item:
     metadata: dict
 
     def content_hash(self, model_id: str) -> str:
-        payload = json.dumps([self.text, self.metadata, model_id], sort_keys=True, ensure_ascii=False)
+        payload = json.dumps(
+            [self.text, self.metadata, model_id], sort_keys=True, ensure_ascii=False
+        )
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -31,25 +33,58 @@ def build_items(corpus: Corpus) -> list[Item]:
         if paragraph.kind not in ("title", "body"):
             continue
         for s in paragraph.sentences:
-            items.append(Item(f"sentence:{s.id}", "sentence", s.text,
-                              {"sentence_id": s.id, "paragraph": s.paragraph, "start": s.start,
-                               "end": s.end}))
+            items.append(
+                Item(
+                    f"sentence:{s.id}",
+                    "sentence",
+                    s.text,
+                    {"sentence_id": s.id, "paragraph": s.paragraph, "start": s.start, "end": s.end},
+                )
+            )
     # Windows run across paragraph breaks too: a question and the answer that opens the next
     # paragraph ("Why did ...?" / "The pressure got to Castillo ...") belong together.
     body = [s for p in article.paragraphs if p.kind == "body" for s in p.sentences]
     for i in range(len(body) - WINDOW_SENTENCES + 1):
         group = body[i : i + WINDOW_SENTENCES]
         start, end = group[0].start, group[-1].end
-        items.append(Item(f"window:{group[0].id}+{group[-1].id}", "window",
-                          " ".join(s.text for s in group),
-                          {"sentence_ids": ",".join(s.id for s in group),
-                           "paragraph": group[0].paragraph, "start": start, "end": end}))
+        items.append(
+            Item(
+                f"window:{group[0].id}+{group[-1].id}",
+                "window",
+                " ".join(s.text for s in group),
+                {
+                    "sentence_ids": ",".join(s.id for s in group),
+                    "paragraph": group[0].paragraph,
+                    "start": start,
+                    "end": end,
+                },
+            )
+        )
     for claim in corpus.claims:
-        items.append(Item(f"claim:{claim.id}", "claim", claim.quote,
-                          {"claim_id": claim.id, "label": claim.label, "start": claim.start,
-                           "end": claim.end}))
+        items.append(
+            Item(
+                f"claim:{claim.id}",
+                "claim",
+                claim.quote,
+                {
+                    "claim_id": claim.id,
+                    "label": claim.label,
+                    "start": claim.start,
+                    "end": claim.end,
+                },
+            )
+        )
     for fact in corpus.facts.values():
-        items.append(Item(f"fact:{fact.id}", "fact", f"{fact.title}. {fact.text}",
-                          {"fact_id": fact.id, "date": fact.date,
-                           "sources": " ".join(s.url for s in fact.sources)}))
+        items.append(
+            Item(
+                f"fact:{fact.id}",
+                "fact",
+                f"{fact.title}. {fact.text}",
+                {
+                    "fact_id": fact.id,
+                    "date": fact.date,
+                    "sources": " ".join(s.url for s in fact.sources),
+                },
+            )
+        )
     return items

@@ -5,23 +5,41 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from index.contract import Label, LabelledBy
 from index.corpus import Corpus
 
 # Attribution and hedging cues: a sentence using one is the authors relaying something unproven.
 CUES = (
-    r"we are told", r"we have been told", r"it is being said", r"it is said", r"it is likely",
-    r"it is believed", r"it seems", r"appears? to", r"appeared to", r"reportedly", r"allegedly",
-    r"supposedly", r"purportedly", r"rumou?red", r"sources (?:say|said|tell|told)",
-    r"according to (?:some )?sources", r"(?:is|are|was|were) said to", r"it is (?:widely )?rumou?red",
-    r"may have been", r"might have been", r"is thought to", r"are thought to",
+    r"we are told",
+    r"we have been told",
+    r"it is being said",
+    r"it is said",
+    r"it is likely",
+    r"it is believed",
+    r"it seems",
+    r"appears? to",
+    r"appeared to",
+    r"reportedly",
+    r"allegedly",
+    r"supposedly",
+    r"purportedly",
+    r"rumou?red",
+    r"sources (?:say|said|tell|told)",
+    r"according to (?:some )?sources",
+    r"(?:is|are|was|were) said to",
+    r"it is (?:widely )?rumou?red",
+    r"may have been",
+    r"might have been",
+    r"is thought to",
+    r"are thought to",
 )
 _CUE = re.compile(r"\b(?:" + "|".join(CUES) + r")\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class SpanLabel:
-    label: str
-    labelled_by: str
+    label: Label
+    labelled_by: LabelledBy
     claim_ids: tuple[str, ...]
     note: str
 
@@ -48,8 +66,12 @@ def label_span(corpus: Corpus, start: int, end: int) -> SpanLabel | None:
     context = " ".join(s.text for s in sentences) or corpus.article.text[start:end]
     cue = cue_in(context)
     if cue:
-        return SpanLabel("allegation", "cue", (), f'Hedged in the article ("{cue}"); not checked '
-                         "against independent sources.")
+        return SpanLabel(
+            "allegation",
+            "cue",
+            (),
+            f'Hedged in the article ("{cue}"); not checked against independent sources.',
+        )
     reason = next((n.reason for n in corpus.not_claims if n.start < end and start < n.end), None)
     if reason:
         return SpanLabel("unreviewed", "none", (), f"Not a checkable claim: {reason}")

@@ -121,7 +121,10 @@ def make_chat_model(settings: Settings) -> Any:
     check_provider(provider)
     from langchain.chat_models import init_chat_model
 
-    return init_chat_model(model, model_provider=provider, **model_kwargs(provider, settings))
+    try:
+        return init_chat_model(model, model_provider=provider, **model_kwargs(provider, settings))
+    except Exception as exc:  # an unknown provider, a missing key …: the same fix, the settings
+        raise LLMConfigError(f"cannot set up the model {settings.llm!r}: {exc}") from exc
 
 
 def fault_kind(exc: BaseException) -> str:
@@ -226,7 +229,11 @@ class LLMRefiner:
             )
             return self._fallback(draft, kind, "llm_unavailable")
         log.info("llm replied in %.0f ms (%s)", _ms(began), self.spec)
-        return self._compose(corpus, context, reply, draft, common)
+        try:
+            return self._compose(corpus, context, reply, draft, common)
+        except Exception:
+            log.exception("llm fault error: the reply could not be composed")
+            return self._fallback(draft, "error", "llm_unavailable")
 
     def _compose(
         self, corpus: Corpus, context: Context, reply: Reply, draft: Draft, common: frozenset[str]

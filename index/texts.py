@@ -29,5 +29,10 @@ class Texts:
 def load_texts(directory: Path = PROMPTS_DIR) -> Texts:
     raw = (directory / "texts.yaml").read_bytes()
     data = yaml.safe_load(raw)
-    return Texts(data["headings"], data["label_words"], data["lines"], data["about"],
-                 hashlib.sha256(raw).hexdigest())
+    return Texts(
+        data["headings"],
+        data["label_words"],
+        data["lines"],
+        data["about"],
+        hashlib.sha256(raw).hexdigest(),
+    )

@@ -14,7 +14,10 @@ from index.texts import Texts
 def check_quote(quote: Quote, corpus: Corpus) -> list[str]:
     text = corpus.article.text
     where = f"quote {quote.start}-{quote.end}"
-    if not (0 <= quote.start < quote.end <= len(text)) or text[quote.start:quote.end] != quote.text:
+    if (
+        not (0 <= quote.start < quote.end <= len(text))
+        or text[quote.start : quote.end] != quote.text
+    ):
         return [f"{where}: text is not the article slice at its offsets"]
     failures = []
     sentences = corpus.article.sentences_overlapping(quote.start, quote.end)
@@ -26,8 +29,10 @@ def check_quote(quote: Quote, corpus: Corpus) -> list[str]:
     if expected is None:
         failures.append(f"{where}: mixes claims with different labels")
     elif (quote.label, quote.labelled_by) != (expected.label, expected.labelled_by):
-        failures.append(f"{where}: label {quote.label}/{quote.labelled_by} but the data says "
-                        f"{expected.label}/{expected.labelled_by}")
+        failures.append(
+            f"{where}: label {quote.label}/{quote.labelled_by} but the data says "
+            f"{expected.label}/{expected.labelled_by}"
+        )
     elif sorted(quote.claim_ids) != sorted(expected.claim_ids):
         failures.append(f"{where}: claim ids do not match the claims at these offsets")
     return failures
@@ -59,8 +64,10 @@ def check_rendered(quotes: list[Quote], rendered: str, texts: Texts) -> list[str
         before = rendered[:pos]
         last = max(all_headings, key=lambda h: before.rfind(h))
         if before.rfind(last) < 0 or all_headings[last] != quote.label:
-            failures.append(f"rendered: quote {quote.start}-{quote.end} ({quote.label}) is not "
-                            f"under its label's heading")
+            failures.append(
+                f"rendered: quote {quote.start}-{quote.end} ({quote.label}) is not "
+                f"under its label's heading"
+            )
     return failures
 
 
@@ -78,8 +85,14 @@ def check_summary(summary: str, corpus: Corpus, rendered: str) -> list[str]:
     return failures
 
 
-def verify(quotes: list[Quote], background: list[BackgroundItem], rendered: str,
-           corpus: Corpus, texts: Texts, summary: str | None = None) -> list[str]:
+def verify(
+    quotes: list[Quote],
+    background: list[BackgroundItem],
+    rendered: str,
+    corpus: Corpus,
+    texts: Texts,
+    summary: str | None = None,
+) -> list[str]:
     failures: list[str] = []
     if summary:
         failures.extend(check_summary(summary, corpus, rendered))

@@ -22,8 +22,10 @@ def pct(values: list[float], q: float) -> float:
 
 
 def main() -> None:
-    questions = [c.question for c in load_cases([Path("evals/dev-questions.yaml"),
-                                                 Path("evals/robustness.yaml")])]
+    questions = [
+        c.question
+        for c in load_cases([Path("evals/dev-questions.yaml"), Path("evals/robustness.yaml")])
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         settings = get_settings(data_dir=Path(tmp))
         reindex(settings)
@@ -45,12 +47,16 @@ def main() -> None:
                 bare.append((time.perf_counter() - t1) * 1000)
         engine.close()
     print(f"answers timed:                 {len(full)} ({len(questions)} questions x {ROUNDS})")
-    print(f"answer() p50 / p95:            {pct(full, .5):.1f} / {pct(full, .95):.1f} ms "
-          "(targets 30 / 60 ms; includes the log write)")
-    print(f"embed + one vector search p50: {pct(bare, .5):.1f} ms (p95 {pct(bare, .95):.1f})")
+    print(
+        f"answer() p50 / p95:            {pct(full, 0.5):.1f} / {pct(full, 0.95):.1f} ms "
+        "(targets 30 / 60 ms; includes the log write)"
+    )
+    print(f"embed + one vector search p50: {pct(bare, 0.5):.1f} ms (p95 {pct(bare, 0.95):.1f})")
     print(f"ratio answer / bare (p50):     {statistics.median(full) / statistics.median(bare):.2f}")
-    print(f"peak RSS:                      "
-          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(
+        f"peak RSS:                      "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    )
 
 
 if __name__ == "__main__":
