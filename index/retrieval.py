@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import logging
 import re
 import threading
 from dataclasses import dataclass
@@ -102,6 +103,8 @@ class Retriever:
         self._ids = [item.id for item in items]
         self._collection = collection
         self._embedder = embedder
+        # bm25s sets its own logger to DEBUG when imported; keep its per-build line quiet.
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
         self._bm25 = bm25s.BM25()
         docs = [tokenize(item.text) for item in items]
         self._bm25.index(docs, show_progress=False)
