@@ -17,10 +17,15 @@ DEFAULT_EVAL_SETS = (Path("evals/dev-questions.yaml"), Path("evals/out-of-scope.
 
 def _engine(llm: str | None = None):
     from index.engine import Engine
+    from index.llm import LLMConfigError
 
     overrides = {"llm": llm} if llm else {}
     settings = get_settings(**overrides)
-    return Engine.from_settings(settings)
+    try:
+        return Engine.from_settings(settings)
+    except LLMConfigError as exc:
+        Console(stderr=True).print(f"error: {exc}", markup=False)
+        raise typer.Exit(2) from None
 
 
 def ask_command(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -221,6 +222,9 @@ class Engine:
                 t1 = time.perf_counter()
                 draft = self._compose(state, cleaned, hits, quotes_only)
                 draft = self._refine(state, cleaned, hits, draft)
+                kind = getattr(draft, "fault_kind", None)
+                if kind:
+                    fault = f"llm_{kind}"
                 timings["compose"] = _ms(t1)
             except ModelMismatch as exc:
                 draft, fault = Draft("error", [], [], lead=str(exc)), f"model_mismatch: {exc}"
@@ -264,7 +268,11 @@ class Engine:
 
     @property
     def template_hash(self) -> str:
-        return self.texts.sha256[:16]
+        """Hash of every text and prompt template that shaped the answer (logged with it)."""
+        prompt_hash = getattr(self.refiner, "template_hash", None)
+        if not prompt_hash:
+            return self.texts.sha256[:16]
+        return hashlib.sha256(f"{self.texts.sha256}:{prompt_hash}".encode()).hexdigest()[:16]
 
     def _build(
         self,
