@@ -30,6 +30,7 @@ from index.verify import verify
 log = logging.getLogger(__name__)
 EXTRACTIVE = "extractive"
 RETRY_SECONDS = (1, 2, 5, 10, 30)
+POINTER_CHECK_SECONDS = 60.0
 
 
 Refiner = Callable[[Corpus, str, list[Hit], "Draft"], "Draft"]
@@ -97,6 +98,7 @@ class Engine:
         self._load_lock = threading.Lock()
         self._failures = 0
         self._next_try = 0.0
+        self._pointer_checked = time.monotonic()
         # A refiner adds prose to the extractive draft (LLM mode); it never supplies quote text.
         self.refiner = refiner
         self.mode = getattr(refiner, "mode", None) or EXTRACTIVE
@@ -171,7 +173,8 @@ class Engine:
     def _ready_state(self) -> _State:
         state = self._state
         if state is not None:
-            return state
+            self._follow_pointer(state)
+            return self._state or state
         if time.monotonic() < self._next_try:
             raise IndexUnavailable("the index is unavailable")
         try:
@@ -184,6 +187,22 @@ class Engine:
             raise
         assert self._state is not None
         return self._state
+
+    def _follow_pointer(self, state: _State) -> None:
+        """Pick up an index that another process (a CLI reindex, another bot) switched to."""
+        now = time.monotonic()
+        if now < self._pointer_checked + POINTER_CHECK_SECONDS:
+            return
+        self._pointer_checked = now
+        try:
+            pointer = read_pointer(self._client) if self._client is not None else None
+            if pointer is not None and pointer.collection != state.pointer.collection:
+                log.info("index switched to %s; reloading", pointer.collection)
+                self.load()
+        except (IndexUnavailable, ModelMismatch) as exc:
+            log.warning("keeping index %s: %s", state.pointer.collection, exc)
+        except Exception:
+            log.exception("checking the live index version failed; keeping the loaded one")
 
     @property
     def corpus(self) -> Corpus:
@@ -217,7 +236,12 @@ class Engine:
             try:
                 state = self._ready_state()
                 t0 = time.perf_counter()
-                hits = state.retriever.search(cleaned)
+                try:
+                    hits = state.retriever.search(cleaned)
+                except IndexUnavailable:  # the loaded version may have been replaced: reload once
+                    self._state = None
+                    state = self._ready_state()
+                    hits = state.retriever.search(cleaned)
                 timings["retrieve"] = _ms(t0)
                 t1 = time.perf_counter()
                 draft = self._compose(state, cleaned, hits, quotes_only)

@@ -1,0 +1,375 @@
+"""The deploy files agree with the code: compose, .env.example, the Dockerfile, health checks.
+
+`docker-compose config -q` needs the docker-compose binary (scripts/install-compose.sh installs
+Debian's v1; no Docker engine is needed); the other checks only read the files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import shutil
+import socket
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from pydantic import SecretStr
+
+from index.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+COMPOSE = ROOT / "docker-compose.yml"
+DOCKERFILE = ROOT / "Dockerfile"
+ENV_EXAMPLE = ROOT / ".env.example"
+ENV_NAME = re.compile(r"\bEXPLAINER_[A-Z0-9_]+\b")
+SETTING_NAMES = {f"EXPLAINER_{name.upper()}" for name in Settings.model_fields}
+
+
+@pytest.fixture(autouse=True)
+def _no_explainer_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("EXPLAINER_"):
+            monkeypatch.delenv(name)
+
+
+def compose() -> dict:
+    return yaml.safe_load(COMPOSE.read_text())
+
+
+def services() -> dict:
+    return compose()["services"]
+
+
+def documented() -> dict[str, list[str]]:
+    """`# EXPLAINER_NAME=value` lines of .env.example: name → the values given."""
+    found: dict[str, list[str]] = {}
+    for line in ENV_EXAMPLE.read_text().splitlines():
+        m = re.match(r"^#?\s?(EXPLAINER_[A-Z0-9_]+)=(.*)$", line)
+        if m:
+            found.setdefault(m.group(1), []).append(m.group(2).strip())
+    return found
+
+
+# -- docker-compose ---------------------------------------------------------------------------
+
+
+def _compose_dir(tmp_path: Path) -> Path:
+    """The compose file with the .env it requires (copied from .env.example), nothing else."""
+    shutil.copy(COMPOSE, tmp_path / "docker-compose.yml")
+    shutil.copy(ENV_EXAMPLE, tmp_path / ".env")
+    return tmp_path
+
+
+def _docker_compose() -> list[str]:
+    if shutil.which("docker-compose"):
+        return ["docker-compose"]
+    if shutil.which("docker"):
+        probe = subprocess.run(["docker", "compose", "version"], capture_output=True, text=True)
+        if probe.returncode == 0:
+            return ["docker", "compose"]
+    pytest.skip("no docker-compose binary: run scripts/install-compose.sh (Debian's v1 suffices)")
+
+
+def test_compose_file_is_valid(tmp_path: Path) -> None:
+    cmd = _docker_compose()
+    where = _compose_dir(tmp_path)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EXPLAINER_")}
+    check = subprocess.run(
+        [*cmd, "-f", "docker-compose.yml", "config", "-q"],
+        cwd=where,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert check.returncode == 0, check.stderr
+    resolved = subprocess.run(
+        [*cmd, "-f", "docker-compose.yml", "config"],
+        cwd=where,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert resolved.returncode == 0, resolved.stderr
+    svc = yaml.safe_load(resolved.stdout)["services"]
+    for name in ("bot", "reindex", "review"):
+        environment = svc[name]["environment"]
+        assert environment["EXPLAINER_CHROMA_HOST"] == "chroma", name
+        assert str(environment["EXPLAINER_CHROMA_PORT"]) == "8000", name
+        assert environment["EXPLAINER_DATA_DIR"] == "/data", name
+
+
+def test_compose_services_and_their_wiring() -> None:
+    svc = services()
+    assert {"bot", "chroma", "reindex", "review", "ollama"} <= set(svc)
+
+    chroma = svc["chroma"]
+    assert re.fullmatch(r"chromadb/chroma:1\.\d+\.\d+", chroma["image"]), "pin a 1.x tag"
+    assert "test" in chroma["healthcheck"]
+    assert any(v.split(":")[1] == "/data" for v in chroma["volumes"]), "chroma persists in /data"
+
+    bot = svc["bot"]
+    assert bot["command"] == ["explainer", "bot"]
+    assert bot["depends_on"]["chroma"]["condition"] == "service_healthy"
+    assert bot["env_file"] == ".env" or ".env" in bot["env_file"]
+    assert "ports" not in bot, "the bot only dials out to Discord"
+
+    reindex = svc["reindex"]
+    assert reindex["command"] == ["explainer", "reindex"]
+    assert "tools" in reindex["profiles"]
+    assert reindex["image"] == bot["image"]
+    assert reindex["depends_on"]["chroma"]["condition"] == "service_healthy"
+
+    review = svc["review"]
+    assert review["command"][:2] == ["explainer", "review"]
+    assert review["command"][review["command"].index("--host") + 1] == "0.0.0.0"
+    assert review.get("profiles"), "off by default: it needs EXPLAINER_REVIEW_TOKEN"
+    assert "/healthz" in " ".join(review["healthcheck"]["test"])
+
+    ollama = svc["ollama"]
+    assert ollama["image"].startswith("ollama/ollama:") and ollama["profiles"] == ["ollama"]
+    assert any(v.endswith(":/root/.ollama") for v in ollama["volumes"])
+
+
+def test_named_volumes_hold_the_index_and_the_answer_log() -> None:
+    spec = compose()
+    declared = set(spec["volumes"])
+    for name, svc in spec["services"].items():
+        for volume in svc.get("volumes", []):
+            source = volume.split(":")[0]
+            if not source.startswith((".", "/")):
+                assert source in declared, f"{name}: volume {source} is not declared"
+            else:
+                assert volume.endswith(":ro"), f"{name}: bind mount {volume} should be read-only"
+                assert (ROOT / source).exists(), f"{name}: {source} does not exist"
+    for name in ("bot", "reindex", "review"):
+        svc = spec["services"][name]
+        data_dir = svc["environment"]["EXPLAINER_DATA_DIR"]
+        mounts = {v.split(":")[1]: v.split(":")[0] for v in svc["volumes"]}
+        assert mounts.get(data_dir) in declared, f"{name}: {data_dir} is not a named volume"
+    assert "EXPLAINER_LOG_DB" not in spec["services"]["bot"]["environment"], (
+        "the answer log must stay in the data volume the review page also mounts"
+    )
+
+
+def test_ports_are_bound_to_loopback() -> None:
+    published = 0
+    for name, svc in services().items():
+        for port in svc.get("ports", []):
+            published += 1
+            assert str(port).startswith("127.0.0.1:"), f"{name} publishes {port} beyond localhost"
+    assert published >= 2  # chroma 8000, review 8787
+    assert "127.0.0.1:8787:8787" in services()["review"]["ports"]
+
+
+# -- settings names ---------------------------------------------------------------------------
+
+
+def test_every_env_name_in_the_deploy_files_is_a_setting() -> None:
+    for path in (COMPOSE, ENV_EXAMPLE, DOCKERFILE, ROOT / "docs" / "deploy.md"):
+        unknown = set(ENV_NAME.findall(path.read_text())) - SETTING_NAMES
+        assert not unknown, f"{path.name} names settings that index/settings.py lacks: {unknown}"
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, SecretStr):
+        return value.get_secret_value()
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def test_env_example_documents_every_setting_with_its_default() -> None:
+    found = documented()
+    missing = SETTING_NAMES - set(found)
+    assert not missing, f".env.example lacks {sorted(missing)}"
+    twice = {k for k, v in found.items() if len(v) > 1}
+    assert not twice, f".env.example lists {twice} more than once"
+    defaults = Settings(_env_file=None)  # type: ignore[call-arg]
+    for name, (value,) in found.items():
+        field = name.removeprefix("EXPLAINER_").lower()
+        default = getattr(defaults, field)
+        if default is None or default == []:
+            assert value == "", f"{name}: the default is unset, .env.example shows {value!r}"
+            continue
+        parsed = getattr(Settings(_env_file=None, **{field: value}), field)  # type: ignore[call-arg]
+        assert _plain(parsed) == _plain(default), (
+            f"{name}: .env.example shows {value!r} but the default is {_plain(default)!r}"
+        )
+
+
+def test_env_example_comments_every_setting_and_sets_nothing() -> None:
+    lines = ENV_EXAMPLE.read_text().splitlines()
+    for i, line in enumerate(lines):
+        if re.match(r"^EXPLAINER_", line):
+            pytest.fail(f".env.example line {i + 1} is active; keep every line commented out")
+        if re.match(r"^# ?EXPLAINER_[A-Z0-9_]+=", line):
+            above = lines[i - 1]
+            assert above.startswith("#") and not re.match(r"^# ?EXPLAINER_", above), (
+                f".env.example line {i + 1}: no comment explains {line}"
+            )
+
+
+# -- Dockerfile -------------------------------------------------------------------------------
+
+
+def instructions() -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) with continuation lines joined and comments dropped."""
+    out: list[tuple[str, str]] = []
+    pending = ""
+    for raw in DOCKERFILE.read_text().splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.endswith("\\"):
+            pending += line[:-1] + " "
+            continue
+        full = pending + line
+        pending = ""
+        keyword, _, args = full.partition(" ")
+        out.append((keyword.upper(), args.strip()))
+    return out
+
+
+def _ignored_by_dockerignore(path: str) -> bool:
+    patterns = [
+        p.strip()
+        for p in (ROOT / ".dockerignore").read_text().splitlines()
+        if p.strip() and not p.startswith("#") and not p.startswith("!")
+    ]
+    top = path.strip("/").split("/")[0]
+    return any(p.strip("/") in (path.strip("/"), top) for p in patterns)
+
+
+def test_dockerfile_builds_from_the_project() -> None:
+    steps = instructions()
+    keywords = [k for k, _ in steps]
+    base = next(args for k, args in steps if k == "ARG" and args.startswith("PYTHON_IMAGE="))
+    assert re.fullmatch(r"PYTHON_IMAGE=python:3\.11-slim(-\w+)?", base)
+    assert [args for k, args in steps if k == "FROM"] == ["${PYTHON_IMAGE}"]
+
+    copies = [args.split() for k, args in steps if k == "COPY"]
+    assert copies
+    for parts in copies:
+        parts = [p for p in parts if not p.startswith("--")]
+        for source in parts[:-1]:
+            assert (ROOT / source).exists(), f"COPY {source}: no such path in the project"
+            assert not _ignored_by_dockerignore(source), f"COPY {source} is in .dockerignore"
+    copied = {p.rstrip("/") for parts in copies for p in parts[:-1]}
+    assert {"bot", "index", "prompts", "corpus", "pyproject.toml"} <= copied
+
+    cmd = json.loads(next(args for k, args in steps if k == "CMD"))
+    assert cmd == ["explainer", "bot"]
+    users = [args for k, args in steps if k == "USER"]
+    assert users and users[-1] not in ("root", "0"), "run as a non-root user"
+    assert keywords.index("USER") < keywords.index("CMD")
+    assert any(k == "VOLUME" and "/data" in args for k, args in steps)
+    assert "HEALTHCHECK" in keywords
+
+
+def test_dockerfile_installs_cpu_torch_and_runs_offline() -> None:
+    text = DOCKERFILE.read_text()
+    pins = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    torch_pin = next(p for p in pins if p.startswith("torch=="))
+    assert f"TORCH_VERSION={torch_pin.removeprefix('torch==')}" in text, "torch pin drifted"
+    assert "https://download.pytorch.org/whl/cpu" in text
+    assert text.index("download.pytorch.org") < text.index('pip install ".'), (
+        "CPU torch must be installed before the project, or pip pulls the CUDA build"
+    )
+    assert "HF_HUB_OFFLINE=1" in text
+    assert "EXPLAINER_DATA_DIR=/data" in text
+
+
+def _healthcheck_command() -> list[str]:
+    args = next(a for k, a in instructions() if k == "HEALTHCHECK")
+    return json.loads(args[args.index("CMD") + 3 :].strip())
+
+
+def test_dockerfile_healthcheck_runs_here(tmp_path: Path) -> None:
+    cmd = _healthcheck_command()
+    assert cmd[0] == "python"
+    run = [sys.executable, *cmd[1:]]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EXPLAINER_")}
+    env["PYTHONPATH"] = str(ROOT)
+    ok = subprocess.run(
+        run,
+        cwd=tmp_path,
+        env={**env, "EXPLAINER_DATA_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ok.returncode == 0, ok.stderr
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    down = subprocess.run(
+        run,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            **env,
+            "EXPLAINER_DATA_DIR": str(tmp_path),
+            "EXPLAINER_CHROMA_HOST": "127.0.0.1",
+            "EXPLAINER_CHROMA_PORT": str(port),
+        },
+    )
+    assert down.returncode != 0
+    assert "cannot reach the Chroma server" in down.stderr
+
+
+@pytest.mark.slow
+def test_chroma_healthcheck_probe_works_against_a_real_server(tmp_path: Path) -> None:
+    from tests.test_chroma_server import CHROMA, ChromaServer
+
+    if not CHROMA.exists() or not shutil.which("bash"):
+        pytest.skip("needs bash and the chroma CLI")
+    test = services()["chroma"]["healthcheck"]["test"]
+    assert test[:3] == ["CMD", "/bin/bash", "-c"]
+    server = ChromaServer(tmp_path / "chroma", tmp_path / "chroma.log")
+    # Compose unescapes $$ to $; the container port 8000 becomes this server's port.
+    script = test[3].replace("$$", "$").replace("/8000", f"/{server.port}")
+    server.start()
+    try:
+        up = subprocess.run(["bash", "-c", script], capture_output=True, timeout=20)
+    finally:
+        server.stop()
+    down = subprocess.run(["bash", "-c", script], capture_output=True, timeout=20)
+    assert up.returncode == 0, up.stderr
+    assert down.returncode != 0
+
+
+# -- scripts and docs -------------------------------------------------------------------------
+
+
+def test_install_script_is_idempotent_shell() -> None:
+    script = ROOT / "scripts" / "install-compose.sh"
+    assert os.access(script, os.X_OK)
+    assert subprocess.run(["bash", "-n", str(script)]).returncode == 0
+    text = script.read_text()
+    assert "command -v docker-compose" in text and "apt-get install" in text
+
+
+def test_deploy_doc_covers_the_operations() -> None:
+    doc = (ROOT / "docs" / "deploy.md").read_text()
+    for needed in (
+        "docker compose up",
+        "docker compose run --rm reindex",
+        "EXPLAINER_REVIEW_TOKEN",
+        "EXPLAINER_CHROMA_HOST",
+        "answers.db",
+        "shard",
+    ):
+        assert needed in doc, f"docs/deploy.md does not mention {needed!r}"
+    for command in re.findall(r"^\s*(docker compose [^\n#]+)", doc, re.M):
+        shlex.split(command)  # every documented command at least parses as a shell line
