@@ -46,7 +46,9 @@ def reindex_command(
                 summary = reindex(settings, progress=show)
     except CorpusInvalid as exc:
         for line in exc.errors:
-            err.print(f"{settings.corpus_dir}/{line}", markup=False, highlight=False)
+            err.print(
+                f"{settings.corpus_dir}/{line}", markup=False, highlight=False, soft_wrap=True
+            )
         err.print(f"reindex refused: {len(exc.errors)} error(s); the live index is unchanged.")
         raise typer.Exit(2) from None
     except Exception as exc:  # the store or the model: one clear line, no traceback

@@ -82,7 +82,7 @@ class Corpus:
         return next(c for c in self.claims if c.id == claim_id)
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """A YAML loader that records each mapping's line as `__line__`."""
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from index import compose
-from index.contract import Answer, BackgroundItem, Quote, Source, Status, Verification
+from index.contract import Answer, BackgroundItem, Quote, Status, Verification
 from index.corpus import Corpus, load_corpus
 from index.embeddings import EmbeddingModelError, make_embedder
 from index.items import build_items
@@ -26,6 +26,7 @@ from index.settings import Settings
 from index.store import IndexPointer, IndexUnavailable, ModelMismatch, make_client, read_pointer
 from index.texts import Texts, load_texts
 from index.verify import verify
+from index.views import ArticleAbout, ClaimView, article_about, claim_views
 
 log = logging.getLogger(__name__)
 EXTRACTIVE = "extractive"
@@ -34,26 +35,6 @@ POINTER_CHECK_SECONDS = 60.0
 
 
 Refiner = Callable[[Corpus, str, list[Hit], "Draft"], "Draft"]
-
-
-@dataclass(frozen=True)
-class ClaimView:
-    id: str
-    quote: str
-    label: str
-    note: str
-    paragraph: int
-
-
-@dataclass(frozen=True)
-class ArticleAbout:
-    title: str
-    authors: list[str]
-    publisher: str
-    date: str
-    copies: list[Source]
-    summary: str
-    label_legend: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -124,7 +105,7 @@ class Engine:
         engine = cls(settings, embedder or make_embedder(settings), answer_log, refiner=refiner)
         try:
             engine.load()
-        except IndexUnavailable as exc:
+        except (IndexUnavailable, ModelMismatch) as exc:
             log.warning("%s; will retry on the next question", exc)
         return engine
 
@@ -389,43 +370,10 @@ class Engine:
     # -- views for adapters ------------------------------------------------------------------
 
     def claims(self, label: str | None = None) -> list[ClaimView]:
-        corpus = self.corpus
-        return [
-            ClaimView(
-                c.id,
-                c.quote,
-                c.label,
-                c.note,
-                corpus.article.sentences_overlapping(c.start, c.end)[0].paragraph,
-            )
-            for c in corpus.claims
-            if label in (None, c.label)
-        ]
+        return claim_views(self.corpus, label)
 
     def about(self) -> ArticleAbout:
-        corpus = self.corpus
-        meta = corpus.article.meta
-        item = compose.metadata_item(corpus)
-        authors = [str(a) for a in meta.get("authors") or []]
-        summary = self.texts.about.format(
-            title=corpus.article.title,
-            authors=" and ".join(authors),
-            publisher=meta.get("publisher", ""),
-            date=meta.get("date", ""),
-        )
-        legend = {
-            label: self.texts.label_words[label]
-            for label in ("established", "disputed", "allegation", "opinion", "unreviewed")
-        }
-        return ArticleAbout(
-            corpus.article.title,
-            authors,
-            str(meta.get("publisher", "")),
-            str(meta.get("date", "")),
-            item.sources,
-            " ".join(summary.split()),
-            legend,
-        )
+        return article_about(self.corpus, self.texts)
 
     def close(self) -> None:
         if self.log is not None and hasattr(self.log, "close"):

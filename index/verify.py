@@ -35,6 +35,8 @@ def check_quote(quote: Quote, corpus: Corpus) -> list[str]:
         )
     elif sorted(quote.claim_ids) != sorted(expected.claim_ids):
         failures.append(f"{where}: claim ids do not match the claims at these offsets")
+    elif quote.note != expected.note:
+        failures.append(f"{where}: note differs from the data")
     return failures
 
 
