@@ -1,0 +1,1 @@
+"""The Discord adapter: slash commands and mentions over the answer engine."""

@@ -1,0 +1,1 @@
+"""Markdown for Discord: the message splitter and page renderers."""

@@ -1,0 +1,138 @@
+"""The engine, called off the event loop: answer slots, worker threads and graceful draining."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ThreadPoolExecutor
+from typing import Any, Protocol, TypeVar
+
+from bot.discord_bot.limits import AnswerGate
+from index.contract import Answer
+from index.records import AskContext
+from index.settings import Settings
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class EngineLike(Protocol):
+    """The part of `index.engine.Engine` the bot uses (fakes in tests implement the same)."""
+
+    log: Any
+
+    def answer(self, question: str, context: AskContext | None = None) -> Answer: ...
+    def quote(self, topic: str, context: AskContext | None = None) -> Answer: ...
+    def claims(self, label: str | None = None) -> list[Any]: ...
+    def about(self) -> Any: ...
+    def reload(self) -> None: ...
+    def close(self) -> None: ...
+
+
+class AnswerService:
+    """Runs every engine call in worker threads so the event loop never waits on the index,
+    the model or the log; keeps track of questions in progress so shutdown can finish them."""
+
+    def __init__(self, settings: Settings, engine_factory: Callable[[], EngineLike]):
+        self.settings = settings
+        self._factory = engine_factory
+        self.engine: EngineLike | None = None
+        self.gate = AnswerGate(settings.max_concurrent_answers, settings.queue_timeout_seconds)
+        self._answers = ThreadPoolExecutor(
+            settings.max_concurrent_answers, thread_name_prefix="explainer-answer"
+        )
+        # One worker keeps feedback writes in the order they were made (👎 then its reason).
+        self._misc = ThreadPoolExecutor(1, thread_name_prefix="explainer-misc")
+        self.accepting = True
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._closed = False
+
+    @property
+    def ready(self) -> bool:
+        return self.engine is not None
+
+    async def start(self) -> None:
+        """Build the engine (loads the index and the model) in a worker thread."""
+        self.engine = await self._run(self._misc, self._factory)
+
+    async def _run(self, executor: Executor, fn: Callable[..., T], *args: Any, **kw: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(executor, functools.partial(fn, *args, **kw))
+
+    def _engine(self) -> EngineLike:
+        if self.engine is None:
+            raise RuntimeError("the engine is not loaded yet")
+        return self.engine
+
+    async def answer(
+        self, question: str, context: AskContext, *, quotes_only: bool = False
+    ) -> Answer:
+        """Wait for a free answer slot (or raise QueueTimeout), then answer in a worker thread."""
+        engine = self._engine()
+        call = engine.quote if quotes_only else engine.answer
+        async with self.gate.slot():
+            return await self._run(self._answers, call, question, context)
+
+    async def claims(self, label: str | None) -> list[Any]:
+        return await self._run(self._misc, self._engine().claims, label)
+
+    async def about(self) -> Any:
+        return await self._run(self._misc, self._engine().about)
+
+    async def record_feedback(
+        self, answer_id: str, user_hash: str, rating: str, reason: str | None
+    ) -> None:
+        await self._run(
+            self._misc, self._engine().log.record_feedback, answer_id, user_hash, rating, reason
+        )
+
+    async def in_thread(self, fn: Callable[..., T], *args: Any, **kw: Any) -> T:
+        """A long job (a reindex) on its own thread, so it never holds up answers or feedback."""
+        return await asyncio.to_thread(fn, *args, **kw)
+
+    @contextlib.contextmanager
+    def tracked(self) -> Iterator[None]:
+        """Mark the current task as a question in progress, which shutdown lets finish."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks.add(task)
+        try:
+            yield
+        finally:
+            if task is not None:
+                self._tasks.discard(task)
+
+    @property
+    def in_progress(self) -> int:
+        return sum(1 for t in self._tasks if not t.done())
+
+    async def drain(self, grace: float) -> int:
+        """Stop taking questions; let those in progress finish for `grace` seconds, then cancel
+        the rest. Returns how many were cancelled. Engine calls already running still finish
+        (and log) in their threads: `close` waits for them."""
+        self.accepting = False
+        current = asyncio.current_task()
+        pending = {t for t in self._tasks if not t.done() and t is not current}
+        if pending:
+            log.info("finishing %d question(s) in progress", len(pending))
+            _, pending = await asyncio.wait(pending, timeout=grace)
+        for task in pending:
+            task.cancel()
+        if pending:
+            log.warning("cancelled %d question(s) still in progress at shutdown", len(pending))
+            await asyncio.wait(pending, timeout=5)
+        return len(pending)
+
+    async def close(self) -> None:
+        """Wait for the worker threads (so every answer is logged), then close the engine's log."""
+        if self._closed:
+            return
+        self._closed = True
+        self.accepting = False
+        await asyncio.to_thread(self._answers.shutdown, wait=True)
+        await asyncio.to_thread(self._misc.shutdown, wait=True)
+        if self.engine is not None:
+            await asyncio.to_thread(self.engine.close)

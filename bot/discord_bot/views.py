@@ -1,0 +1,179 @@
+"""Buttons that keep working after a restart: feedback under answers and the /claims pager.
+
+Both are `DynamicItem`s: the state lives in the custom_id (`fb:up:<answer_id>`,
+`cl:<label>:<page>`), so no view has to be remembered between restarts.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.discord_bot import texts
+from bot.discord_bot.rendering.pages import claims_pages
+from index.records import hash_user_id
+
+if TYPE_CHECKING:
+    from bot.discord_bot.client import ExplainerBot
+
+log = logging.getLogger(__name__)
+
+NONE = discord.AllowedMentions.none()
+ALL_LABELS = "all"
+_MODAL_TIMEOUT = 15 * 60
+
+
+def _bot(interaction: discord.Interaction[Any]) -> ExplainerBot:
+    return interaction.client
+
+
+def user_hash(bot: ExplainerBot, user_id: int) -> str:
+    return hash_user_id(user_id, bot.settings.user_hash_salt.get_secret_value())
+
+
+class FeedbackButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"fb:(?P<rating>up|down):(?P<answer_id>[A-Za-z0-9_-]{1,90})",
+):
+    def __init__(self, rating: str, answer_id: str):
+        up = rating == "up"
+        super().__init__(
+            discord.ui.Button(
+                style=discord.ButtonStyle.secondary,
+                emoji="👍" if up else "👎",
+                label=texts.FEEDBACK_UP_LABEL if up else texts.FEEDBACK_DOWN_LABEL,
+                custom_id=f"fb:{rating}:{answer_id}",
+            )
+        )
+        self.rating = rating
+        self.answer_id = answer_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: Any,
+        /,
+    ) -> FeedbackButton:
+        return cls(match["rating"], match["answer_id"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        bot = _bot(interaction)
+        who = user_hash(bot, interaction.user.id)
+        if self.rating == "down":
+            # The modal must be the response (within 3 s); the 👎 counts even if it is dismissed.
+            await interaction.response.send_modal(FeedbackModal(self.answer_id))
+            await _record(bot, self.answer_id, who, "down", None)
+            return
+        stored = await _record(bot, self.answer_id, who, "up", None)
+        await interaction.response.send_message(
+            texts.FEEDBACK_UP if stored else texts.FEEDBACK_FAILED,
+            ephemeral=True,
+            allowed_mentions=NONE,
+        )
+
+
+class FeedbackModal(discord.ui.Modal):
+    reason: discord.ui.TextInput[FeedbackModal] = discord.ui.TextInput(
+        label=texts.FEEDBACK_MODAL_LABEL,
+        placeholder=texts.FEEDBACK_MODAL_PLACEHOLDER,
+        style=discord.TextStyle.paragraph,
+        required=False,
+        max_length=1000,
+        custom_id="reason",
+    )
+
+    def __init__(self, answer_id: str):
+        super().__init__(
+            title=texts.FEEDBACK_MODAL_TITLE,
+            timeout=_MODAL_TIMEOUT,
+            custom_id=f"fbm:{answer_id}",
+        )
+        self.answer_id = answer_id
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        bot = _bot(interaction)
+        reason = (self.reason.value or "").strip() or None
+        who = user_hash(bot, interaction.user.id)
+        stored = await _record(bot, self.answer_id, who, "down", reason)
+        await interaction.response.send_message(
+            texts.FEEDBACK_DOWN if stored else texts.FEEDBACK_FAILED,
+            ephemeral=True,
+            allowed_mentions=NONE,
+        )
+
+
+async def _record(
+    bot: ExplainerBot, answer_id: str, who: str, rating: str, reason: str | None
+) -> bool:
+    try:
+        await bot.service.record_feedback(answer_id, who, rating, reason)
+    except Exception:
+        log.exception("could not record feedback on answer %s", answer_id)
+        return False
+    return True
+
+
+def feedback_view(answer_id: str) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(FeedbackButton("up", answer_id))
+    view.add_item(FeedbackButton("down", answer_id))
+    return view
+
+
+class ClaimsPageButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"cl:(?P<label>[a-z]{1,20}):(?P<page>\d{1,3})",
+):
+    def __init__(self, label: str, page: int, *, forward: bool, disabled: bool = False):
+        super().__init__(
+            discord.ui.Button(
+                style=discord.ButtonStyle.secondary,
+                emoji="▶️" if forward else "◀️",
+                custom_id=f"cl:{label}:{page}",
+                disabled=disabled,
+            )
+        )
+        self.label = label
+        self.page = page
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: Any,
+        /,
+    ) -> ClaimsPageButton:
+        return cls(match["label"], int(match["page"]), forward=True)
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        label = None if self.label == ALL_LABELS else self.label
+        pages = await claims_pages_for(_bot(interaction), label)
+        page = min(self.page, len(pages) - 1)
+        await interaction.response.edit_message(
+            content=pages[page],
+            view=pager_view(self.label, page, len(pages)),
+            allowed_mentions=NONE,
+        )
+
+
+async def claims_pages_for(bot: ExplainerBot, label: str | None) -> list[str]:
+    claims = await bot.service.claims(label)
+    about = await bot.service.about()
+    return claims_pages(claims, about.label_legend, label)
+
+
+def pager_view(label: str, page: int, pages: int) -> discord.ui.View | None:
+    """◀ ▶ buttons for page `page` (0-based) of `pages`; None when there is one page."""
+    if pages <= 1:
+        return None
+    view = discord.ui.View(timeout=None)
+    view.add_item(ClaimsPageButton(label, max(page - 1, 0), forward=False, disabled=page == 0))
+    view.add_item(
+        ClaimsPageButton(label, min(page + 1, pages - 1), forward=True, disabled=page >= pages - 1)
+    )
+    return view

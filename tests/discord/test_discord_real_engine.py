@@ -1,0 +1,60 @@
+"""Through the real Engine (index built on a tmp data dir with the fake embedder) and the real
+answer log and reindex: what members see is the engine's rendering, quotes whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from discord_harness import make_settings
+from fake_discord import FakeDiscord
+
+from bot.discord_bot.rendering.splitter import DISCORD_LIMIT, message_length
+from index.answerlog import AnswerLog
+from index.engine import Engine
+from index.reindex import reindex
+from tests.fakes import FakeEmbedder
+from tests.helpers_core import CORPUS_DIR, FAKE_THRESHOLDS
+
+
+@pytest.fixture
+def real_engine(tmp_path: Path) -> Engine:
+    settings = make_settings(
+        tmp_path, corpus_dir=CORPUS_DIR, embedding_model=FakeEmbedder.model_id, **FAKE_THRESHOLDS
+    )
+    embedder = FakeEmbedder()
+    reindex(settings, embedder=embedder)
+    return Engine.from_settings(
+        settings, embedder=embedder, answer_log=AnswerLog(settings.log_db_path)
+    )
+
+
+async def test_ask_through_the_real_engine_shows_its_quotes_whole_and_logs_the_answer(
+    fake: FakeDiscord, start_bot, real_engine: Engine
+):
+    await start_bot(real_engine, corpus_dir=CORPUS_DIR, embedding_model=FakeEmbedder.model_id)
+    asked = await fake.slash("ask", question="Who is Lisa Kenna?")
+    await fake.wait_for(lambda: any(m.components for m in asked.messages), timeout=30)
+
+    log = AnswerLog(real_engine.settings.log_db_path)
+    [summary] = log.list_answers()
+    answer = log.get(summary.id).answer
+    assert answer.status == "answered" and answer.quotes
+    messages = [m.content for m in asked.visible]
+    assert all(message_length(m) <= DISCORD_LIMIT for m in messages)
+    for quote in answer.quotes:
+        assert sum(f"> {quote.text}\n" in m for m in messages) == 1
+    buttons = [c["custom_id"] for row in asked.visible[-1].components for c in row["components"]]
+    assert buttons == [f"fb:up:{answer.id}", f"fb:down:{answer.id}"]
+    assert log.get(summary.id).user_hash is not None
+
+
+async def test_reindex_through_the_real_reindex_reuses_the_engines_embedder(
+    fake: FakeDiscord, start_bot, real_engine: Engine
+):
+    await start_bot(real_engine, corpus_dir=CORPUS_DIR, embedding_model=FakeEmbedder.model_id)
+    embedded_before = len(real_engine.embedder.embedded)
+    record = await fake.slash("reindex", user=fake.admin)
+    await fake.wait_for(lambda: len(record.messages) >= 2, timeout=30)
+    assert record.messages[-1].content.startswith("Nothing changed in the corpus")
+    assert len(real_engine.embedder.embedded) == embedded_before
