@@ -23,7 +23,14 @@ from index.render import render
 from index.retrieval import Hit, Retriever
 from index.sanitize import clean_question
 from index.settings import Settings
-from index.store import IndexPointer, IndexUnavailable, ModelMismatch, make_client, read_pointer
+from index.store import (
+    IndexPointer,
+    IndexUnavailable,
+    ModelMismatch,
+    is_not_found,
+    make_client,
+    read_pointer,
+)
 from index.texts import Texts, load_texts
 from index.verify import verify
 from index.views import ArticleAbout, ClaimView, article_about, claim_views
@@ -219,7 +226,10 @@ class Engine:
                 t0 = time.perf_counter()
                 try:
                     hits = state.retriever.search(cleaned)
-                except IndexUnavailable:  # the loaded version may have been replaced: reload once
+                except Exception as exc:
+                    # The loaded version may have been replaced by another process: reload once.
+                    if not (isinstance(exc, IndexUnavailable) or is_not_found(exc)):
+                        raise
                     self._state = None
                     state = self._ready_state()
                     hits = state.retriever.search(cleaned)

@@ -194,7 +194,7 @@ def read_pointer(client: chromadb.ClientAPI) -> IndexPointer | None:
     except IndexUnavailable:
         raise
     except Exception as exc:
-        if _is_not_found(exc):
+        if is_not_found(exc):
             return None
         raise
     if "collection" not in meta:
@@ -225,6 +225,6 @@ def now_iso() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
-def _is_not_found(exc: Exception) -> bool:
+def is_not_found(exc: Exception) -> bool:
     text = f"{type(exc).__name__} {exc}".lower()
     return "notfound" in text or "does not exist" in text or "not found" in text
