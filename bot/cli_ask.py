@@ -68,6 +68,7 @@ def eval_command(
     cases = load_cases(paths)
     engine = _engine(llm)
     engine.log = None  # evaluation runs are not member answers
+    engine.embedder.embed_query("warm up")  # latency figures are for a warm engine
     answers = [engine.answer(case.question) for case in cases]
     base = make_baseline(engine.corpus, engine.embedder) if baseline else None
     report = evaluate(cases, answers, engine.corpus, base)
