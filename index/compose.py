@@ -31,6 +31,17 @@ _METADATA_QUESTION = re.compile(
 )
 
 
+_OVERVIEW_QUESTION = re.compile(
+    r"\b((main|central|key|core)\s+(argument|point|claim|thesis|idea|message)s?|thesis|"
+    r"summar(y|ise|ize)|what\s+is\s+(this|the)\s+(article|piece|op-?ed)\s+about|"
+    r"what\s+(does|do)\s+(this|the)\s+(article|piece|authors?)\s+(argue|claim|allege)\w*\s*\??$)",
+    re.IGNORECASE,
+)
+# A capitalized word not opening its sentence; names used this rarely mark a specific passage.
+_NAME = re.compile(r"\b[A-Z][a-z\u00e0-\u00ff]{3,}\b")
+RARE_NAME_SENTENCES = 2
+
+
 @dataclass(frozen=True)
 class Segment:
     """A quotable span: one curated claim, or a whole sentence no claim covers."""
@@ -145,7 +156,12 @@ def relevance_signals(segments: list[Segment], hits: list[Hit]) -> Signals:
     )
 
 
-def select_quotes(corpus: Corpus, ranked: list[ScoredSegment], settings: Settings) -> list[Quote]:
+def select_quotes(
+    corpus: Corpus,
+    ranked: list[ScoredSegment],
+    settings: Settings,
+    relative_cutoff: float = RELATIVE_CUTOFF,
+) -> list[Quote]:
     if not ranked:
         return []
     top = ranked[0].score
@@ -154,7 +170,7 @@ def select_quotes(corpus: Corpus, ranked: list[ScoredSegment], settings: Setting
     for scored in ranked:
         if len(chosen) >= settings.max_quotes:
             break
-        if scored.score < RELATIVE_CUTOFF * top:
+        if scored.score < relative_cutoff * top:
             break
         seg = scored.segment
         length = seg.end - seg.start
@@ -192,9 +208,16 @@ def fact_item(corpus: Corpus, fact_id: str) -> BackgroundItem:
 
 
 def select_background(
-    corpus: Corpus, hits: list[Hit], quotes: list[Quote], settings: Settings
+    corpus: Corpus,
+    hits: list[Hit],
+    quotes: list[Quote],
+    settings: Settings,
+    names: set[str] | None = None,
 ) -> list[BackgroundItem]:
-    """The best-matching fact, then what sources say about quoted disputes and allegations."""
+    """The best-matching fact, then what sources say about quoted disputes and allegations.
+
+    A fact card naming a rare name from the question counts as matching whatever its score.
+    """
     linked: list[str] = []
     for quote in quotes:
         if quote.label in ("disputed", "allegation"):
@@ -203,7 +226,8 @@ def select_background(
     relevant = [
         h.item.metadata["fact_id"]
         for h in hits
-        if h.item.kind == "fact" and (h.dense or 0.0) >= settings.background_min_score
+        if h.item.kind == "fact"
+        and ((h.dense or 0.0) >= settings.background_min_score or _names_text(h.item.text, names))
     ]
     wanted = relevant[:1] + linked + relevant[1:]
     seen: list[str] = []
@@ -213,8 +237,41 @@ def select_background(
     return [fact_item(corpus, fid) for fid in seen[: settings.max_background]]
 
 
+def _names_text(text: str, names: set[str] | None) -> bool:
+    return bool(names) and bool(names_in(text, frozenset(names or ())))
+
+
 def is_metadata_question(question: str) -> bool:
     return bool(_METADATA_QUESTION.search(question))
+
+
+def is_overview_question(question: str) -> bool:
+    return bool(_OVERVIEW_QUESTION.search(question))
+
+
+def overview_quotes(corpus: Corpus, ranked: list[ScoredSegment], settings: Settings) -> list[Quote]:
+    """The article's thesis: its title, then its most relevant allegations and opinions."""
+    title = [s for s in ranked if s.segment.paragraph == 0]
+    argued = []
+    for scored in ranked:
+        span = label_span(corpus, scored.segment.start, scored.segment.end)
+        if scored.segment.paragraph > 0 and span and span.label in ("allegation", "opinion"):
+            argued.append(scored)
+    return select_quotes(corpus, title + argued, settings, relative_cutoff=0.0)
+
+
+def rare_names(corpus: Corpus) -> frozenset[str]:
+    """Proper names the article uses in at most two sentences ("Rejas", "Mendieta")."""
+    seen: dict[str, set[str]] = {}
+    for sentence in corpus.article.quotable():
+        for match in _NAME.finditer(sentence.text):
+            if match.start() > 0:
+                seen.setdefault(match.group(0).lower(), set()).add(sentence.id)
+    return frozenset(name for name, ids in seen.items() if len(ids) <= RARE_NAME_SENTENCES)
+
+
+def names_in(question: str, names: frozenset[str]) -> set[str]:
+    return {w for w in re.findall(r"[^\W\d_]+", question.lower()) if w in names}
 
 
 def metadata_item(corpus: Corpus) -> BackgroundItem:

@@ -53,6 +53,7 @@ class _State:
     retriever: Retriever
     segments: list[compose.Segment]
     fact_claims: dict[str, list[str]]
+    names: frozenset[str]
 
 
 @dataclass
@@ -152,6 +153,7 @@ class Engine:
                 retriever,
                 compose.build_segments(corpus),
                 compose.fact_claim_links(corpus),
+                compose.rare_names(corpus),
             )
             self._failures = 0
 
@@ -325,18 +327,26 @@ class Engine:
             return Draft("answered", [], [compose.metadata_item(corpus)])
         ranked = compose.score_segments(state.segments, hits, state.fact_claims)
         signals = compose.relevance_signals(state.segments, hits)
+        # A name the article uses only once or twice ("Rejas") means the article does cover it.
+        names = compose.names_in(question, state.names)
+        named = bool(names)
         on_article = signals.article_dense >= self.settings.article_min_score
         if quotes_only:
             if not on_article:
                 return Draft("no_article_match", [], [], lead=self.texts.lines["quote_none"])
             return Draft("answered", compose.select_quotes(corpus, ranked, self.settings), [])
         background_only = (
-            signals.fact_dense >= self.settings.background_min_score
+            not named
+            and signals.fact_dense >= self.settings.background_min_score
             and signals.background_lead() >= self.settings.no_article_margin
         )
+        if compose.is_overview_question(question):
+            quotes = compose.overview_quotes(corpus, ranked, self.settings)
+            background = compose.select_background(corpus, hits, quotes, self.settings)
+            return Draft("answered", quotes, background)
         if on_article and not background_only:
             quotes = compose.select_quotes(corpus, ranked, self.settings)
-            background = compose.select_background(corpus, hits, quotes, self.settings)
+            background = compose.select_background(corpus, hits, quotes, self.settings, names)
             return Draft("answered", quotes, background)
         if signals.fact_dense >= self.settings.background_min_score:
             background = compose.select_background(corpus, hits, [], self.settings)

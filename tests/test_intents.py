@@ -1,0 +1,68 @@
+"""Questions about the article as a whole, and names the article uses only once or twice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index import compose
+from index.corpus import Corpus, load_corpus
+from index.engine import Engine
+from tests.helpers_core import CORPUS_DIR, build
+
+
+@pytest.fixture(scope="module")
+def corpus() -> Corpus:
+    return load_corpus(CORPUS_DIR)
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    return build(Path(tmp_path_factory.mktemp("intents"))).engine
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the article's main argument?",
+        "What is this article about?",
+        "Can you summarize the piece?",
+        "What is the authors' thesis?",
+    ],
+)
+def test_overview_questions_are_recognised(question: str) -> None:
+    assert compose.is_overview_question(question)
+
+
+@pytest.mark.parametrize("question", ["Who arrested Castillo?", "What did Kenna tweet?"])
+def test_ordinary_questions_are_not_overviews(question: str) -> None:
+    assert not compose.is_overview_question(question)
+
+
+def test_an_overview_quotes_the_title_then_only_allegations_and_opinions(engine: Engine) -> None:
+    answer = engine.answer("What is the article's main argument?")
+    assert answer.status == "answered" and answer.verification.passed
+    assert answer.quotes[0].text == "The U.S. Egged On The Coup In Peru"
+    assert answer.quotes[0].label == "allegation"
+    assert {q.label for q in answer.quotes} <= {"allegation", "opinion"}
+
+
+def test_rare_names_are_the_names_used_once_or_twice(corpus: Corpus) -> None:
+    names = compose.rare_names(corpus)
+    assert {"rejas", "mendieta", "bobbio", "rospigliosi", "montesinos"} <= names
+    assert "castillo" not in names  # in most sentences: says nothing about a passage
+
+
+def test_names_in_matches_lower_case_questions(corpus: Corpus) -> None:
+    assert compose.names_in("who is pedro rejas", compose.rare_names(corpus)) == {"rejas"}
+
+
+def test_a_rare_name_keeps_the_article_in_the_answer(tmp_path: Path) -> None:
+    # A margin this low sends every question the background matches to no_article_match ...
+    eager = build(tmp_path, no_article_margin=-10.0).engine
+    assert eager.answer("Who became president after the vote?").status == "no_article_match"
+    # ... except one naming someone the article itself names.
+    answer = eager.answer("Who is Pedro Rejas?")
+    assert answer.status == "answered"
+    assert any("Rejas" in q.text for q in answer.quotes)
