@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from index.contract import BackgroundItem, Quote, Source
 from index.corpus import Corpus
 from index.labels import label_span
-from index.retrieval import Hit
+from index.retrieval import Hit, stem
 from index.settings import Settings
 
 METADATA_FACT_ID = "article-metadata"
@@ -36,6 +36,11 @@ _OVERVIEW_QUESTION = re.compile(
     r"summar(y|ise|ize)|what\s+is\s+(this|the)\s+(article|piece|op-?ed)\s+about|"
     r"what\s+(does|do)\s+(this|the)\s+(article|piece|authors?)\s+(argue|claim|allege)\w*\s*\??$)",
     re.IGNORECASE,
+)
+_HOW_MANY = re.compile(r"\bhow\s+(many)\s+([^\W\d_]+)", re.IGNORECASE)
+_NUMBER = re.compile(
+    r"[\d.,]*\d[\d.,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|hundred|"
+    r"thousand|million|first|second|third|fourth|fifth|dozens?"
 )
 # A capitalized word not opening its sentence; names used this rarely mark a specific passage.
 _NAME = re.compile(r"\b[A-Z][a-z\u00e0-\u00ff]{3,}\b")
@@ -109,19 +114,21 @@ def score_segments(
         for claim_id in (fact_claims or {}).get(hit.item.metadata["fact_id"], []):
             if claim_id in by_claim:
                 add(by_claim[claim_id], hit, FACT_LINK_WEIGHT)
+    # How well each claim matches on its own decides which claim of a shared sentence the
+    # sentence's own match goes to in full.
+    claim_fit = {h.item.metadata["claim_id"]: h.fused for h in hits if h.item.kind == "claim"}
     for hit in hits:
         meta = hit.item.metadata
         if hit.item.kind == "claim" and meta["claim_id"] in by_claim:
             add(by_claim[meta["claim_id"]], hit, 1.0)
         elif hit.item.kind in ("sentence", "window"):
             sids = str(meta.get("sentence_ids") or meta.get("sentence_id")).split(",")
+            kind_weight = 1.0 if hit.item.kind == "sentence" else WINDOW_WEIGHT
             for sid in sids:
                 shared = by_sentence.get(sid, [])
+                best = max(shared, key=lambda s: claim_fit.get(s.claim_id or "", 0.0), default=None)
                 for seg in shared:
-                    weight = (1.0 if len(shared) == 1 else SHARED_WEIGHT) * (
-                        1.0 if hit.item.kind == "sentence" else WINDOW_WEIGHT
-                    )
-                    add(seg, hit, weight)
+                    add(seg, hit, kind_weight * (1.0 if seg is best else SHARED_WEIGHT))
     ranked = sorted(score, key=score.__getitem__, reverse=True)
     return [ScoredSegment(s, score[s], relevance[s]) for s in ranked]
 
@@ -239,6 +246,32 @@ def select_background(
 
 def _names_text(text: str, names: set[str] | None) -> bool:
     return bool(names) and bool(names_in(text, frozenset(names or ())))
+
+
+def lacks_asked_number(
+    question: str, quotes: list[Quote], hits: list[Hit], settings: Settings
+) -> bool:
+    """A "how many votes" question none of the quotes counts, though a matching fact card does."""
+    match = _HOW_MANY.search(question)
+    if not match:
+        return False
+    noun = stem(match.group(2).lower())
+    if any(_counts(q.text, noun) for q in quotes):
+        return False
+    return any(
+        _counts(h.item.text, noun)
+        for h in hits
+        if h.item.kind == "fact" and (h.dense or 0.0) >= settings.background_min_score
+    )
+
+
+def _counts(text: str, noun: str) -> bool:
+    """Whether `text` puts a number within three words before `noun` ("101 to 6 votes")."""
+    words = re.findall(r"[\w-]+", text.lower())
+    return any(
+        _NUMBER.fullmatch(word) and noun in (stem(w) for w in words[i + 1 : i + 4])
+        for i, word in enumerate(words)
+    )
 
 
 def is_metadata_question(question: str) -> bool:

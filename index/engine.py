@@ -8,14 +8,13 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from index import compose
-from index.contract import Answer, BackgroundItem, Quote, Status, Verification
+from index.contract import Answer, Verification
 from index.corpus import Corpus, load_corpus
+from index.draft import Draft, IndexState, compose_draft
 from index.embeddings import EmbeddingModelError, make_embedder
 from index.items import build_items
 from index.records import AskContext, Candidate, LogRecord
@@ -24,7 +23,6 @@ from index.retrieval import Hit, Retriever
 from index.sanitize import clean_question
 from index.settings import Settings
 from index.store import (
-    IndexPointer,
     IndexUnavailable,
     ModelMismatch,
     is_not_found,
@@ -44,30 +42,6 @@ POINTER_CHECK_SECONDS = 60.0
 Refiner = Callable[[Corpus, str, list[Hit], "Draft"], "Draft"]
 
 
-@dataclass(frozen=True)
-class _State:
-    """Everything tied to one index version; swapped whole on reload."""
-
-    corpus: Corpus
-    pointer: IndexPointer
-    retriever: Retriever
-    segments: list[compose.Segment]
-    fact_claims: dict[str, list[str]]
-    names: frozenset[str]
-
-
-@dataclass
-class Draft:
-    """An answer before rendering and verification (the LLM mode fills `summary`)."""
-
-    status: Status
-    quotes: list[Quote]
-    background: list[BackgroundItem]
-    lead: str | None = None
-    summary: str | None = None
-    notice: str | None = None
-
-
 class Engine:
     def __init__(
         self,
@@ -83,7 +57,7 @@ class Engine:
         self.log = answer_log
         self.texts = texts or load_texts()
         self._client = client
-        self._state: _State | None = None
+        self._state: IndexState | None = None
         self._load_lock = threading.Lock()
         self._failures = 0
         self._next_try = 0.0
@@ -147,20 +121,13 @@ class Engine:
             if corpus.sha256 != pointer.corpus_sha256:
                 log.warning("the corpus changed since the last reindex; run `explainer reindex`")
             retriever = Retriever(build_items(corpus), collection, self.embedder)
-            self._state = _State(
-                corpus,
-                pointer,
-                retriever,
-                compose.build_segments(corpus),
-                compose.fact_claim_links(corpus),
-                compose.rare_names(corpus),
-            )
+            self._state = IndexState.build(corpus, pointer, retriever)
             self._failures = 0
 
     def reload(self) -> None:
         self.load()
 
-    def _ready_state(self) -> _State:
+    def _ready_state(self) -> IndexState:
         state = self._state
         if state is not None:
             self._follow_pointer(state)
@@ -178,7 +145,7 @@ class Engine:
         assert self._state is not None
         return self._state
 
-    def _follow_pointer(self, state: _State) -> None:
+    def _follow_pointer(self, state: IndexState) -> None:
         """Pick up an index that another process (a CLI reindex, another bot) switched to."""
         now = time.monotonic()
         if now < self._pointer_checked + POINTER_CHECK_SECONDS:
@@ -219,7 +186,7 @@ class Engine:
         hits: list[Hit] = []
         fault = None
         rejected = self._check_input(cleaned)
-        state: _State | None = None
+        state: IndexState | None = None
         if rejected:
             draft = Draft("rejected_input", [], [], lead=rejected)
         else:
@@ -237,7 +204,7 @@ class Engine:
                     hits = state.retriever.search(cleaned)
                 timings["retrieve"] = _ms(t0)
                 t1 = time.perf_counter()
-                draft = self._compose(state, cleaned, hits, quotes_only)
+                draft = compose_draft(state, cleaned, hits, self.settings, self.texts, quotes_only)
                 draft = self._refine(state, cleaned, hits, draft)
                 kind = getattr(draft, "fault_kind", None)
                 if kind:
@@ -321,52 +288,12 @@ class Engine:
             return self.texts.lines["too_long"].format(limit=self.settings.max_question_chars)
         return None
 
-    def _compose(self, state: _State, question: str, hits: list[Hit], quotes_only: bool) -> Draft:
-        corpus = state.corpus
-        if not quotes_only and compose.is_metadata_question(question):
-            return Draft("answered", [], [compose.metadata_item(corpus)])
-        ranked = compose.score_segments(state.segments, hits, state.fact_claims)
-        signals = compose.relevance_signals(state.segments, hits)
-        # A name the article uses only once or twice ("Rejas") means the article does cover it.
-        names = compose.names_in(question, state.names)
-        named = bool(names)
-        on_article = signals.article_dense >= self.settings.article_min_score
-        if quotes_only:
-            if not on_article:
-                return Draft("no_article_match", [], [], lead=self.texts.lines["quote_none"])
-            return Draft("answered", compose.select_quotes(corpus, ranked, self.settings), [])
-        background_only = (
-            not named
-            and signals.fact_dense >= self.settings.background_min_score
-            and signals.background_lead() >= self.settings.no_article_margin
-        )
-        if compose.is_overview_question(question):
-            quotes = compose.overview_quotes(corpus, ranked, self.settings)
-            background = compose.select_background(corpus, hits, quotes, self.settings)
-            return Draft("answered", quotes, background)
-        if on_article and not background_only:
-            quotes = compose.select_quotes(corpus, ranked, self.settings)
-            background = compose.select_background(corpus, hits, quotes, self.settings, names)
-            return Draft("answered", quotes, background)
-        if signals.fact_dense >= self.settings.background_min_score:
-            background = compose.select_background(corpus, hits, [], self.settings)
-            return Draft(
-                "no_article_match", [], background, lead=self.texts.lines["no_article_match"]
-            )
-        meta = corpus.article.meta
-        line = self.texts.lines["out_of_scope"].format(
-            title=corpus.article.title,
-            publisher=meta.get("publisher", ""),
-            year=str(meta.get("date", ""))[:4],
-        )
-        return Draft("out_of_scope", [], [], lead=line)
-
-    def _refine(self, state: _State, question: str, hits: list[Hit], draft: Draft) -> Draft:
+    def _refine(self, state: IndexState, question: str, hits: list[Hit], draft: Draft) -> Draft:
         if self.refiner is None or draft.status not in ("answered", "no_article_match"):
             return draft
         return self.refiner(state.corpus, question, hits, draft)
 
-    def _verify(self, state: _State | None, draft: Draft, rendered: str) -> list[str]:
+    def _verify(self, state: IndexState | None, draft: Draft, rendered: str) -> list[str]:
         if state is None:
             return [] if not (draft.quotes or draft.background) else ["no corpus to verify against"]
         return verify(

@@ -18,10 +18,16 @@ class Item:
     kind: CandidateKind
     text: str
     metadata: dict
+    # What the embedding model sees, when it needs more than `text` (a claim with its sentence).
+    context: str = ""
+
+    @property
+    def embed_text(self) -> str:
+        return f"{self.text} {self.context}".strip()
 
     def content_hash(self, model_id: str) -> str:
         payload = json.dumps(
-            [self.text, self.metadata, model_id], sort_keys=True, ensure_ascii=False
+            [self.embed_text, self.metadata, model_id], sort_keys=True, ensure_ascii=False
         )
         return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -72,6 +78,9 @@ def build_items(corpus: Corpus) -> list[Item]:
                     "start": claim.start,
                     "end": claim.end,
                 },
+                context=" ".join(
+                    s.text for s in article.sentences_overlapping(claim.start, claim.end)
+                ),
             )
         )
     for fact in corpus.facts.values():

@@ -129,7 +129,7 @@ def reindex(
     if to_embed:
         emb = embedder or make_embedder(settings)
         for batch in _batches(to_embed):
-            vectors = emb.embed_documents([by_id[i].text for i in batch])
+            vectors = emb.embed_documents([by_id[i].embed_text for i in batch])
             new.add(
                 ids=batch,
                 embeddings=vectors,  # type: ignore[arg-type]

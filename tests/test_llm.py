@@ -11,6 +11,7 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from index.contract import Answer
+from index.draft import compose_draft
 from index.engine import Engine
 from index.llm import NOTICES, LLMRefiner
 from index.reindex import reindex
@@ -178,7 +179,7 @@ def test_fallback_draft_carries_the_fault_kind(settings, extractive):
     refiner = LLMRefiner(settings, chat_model=GenericFakeChatModel(messages=iter(["not json"])))
     state = extractive._ready_state()
     hits = state.retriever.search(MEETING_Q)
-    draft = extractive._compose(state, MEETING_Q, hits, quotes_only=False)
+    draft = compose_draft(state, MEETING_Q, hits, extractive.settings, extractive.texts)
     refined = refiner(state.corpus, MEETING_Q, hits, draft)
     assert refined.fault_kind == "malformed"
     assert refined.quotes == draft.quotes and refined.summary is None

@@ -37,8 +37,8 @@ def settings(tmp_path: Path) -> Settings:
 
 @functools.cache
 def pristine_items() -> dict[str, str]:
-    """Item id -> text for the shipped corpus, which every test starts from."""
-    return {i.id: i.text for i in build_items(load_corpus(CORPUS_DIR))}
+    """Item id -> the text embedded for it, for the shipped corpus every test starts from."""
+    return {i.id: i.embed_text for i in build_items(load_corpus(CORPUS_DIR))}
 
 
 @functools.cache

@@ -1,0 +1,93 @@
+"""From ranked hits to a draft answer: the status decision and the extractive composition."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from index import compose
+from index.contract import BackgroundItem, Quote, Status
+from index.corpus import Corpus
+from index.retrieval import Hit, Retriever
+from index.settings import Settings
+from index.store import IndexPointer
+from index.texts import Texts
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """Everything tied to one index version; swapped whole on reload."""
+
+    corpus: Corpus
+    pointer: IndexPointer
+    retriever: Retriever
+    segments: list[compose.Segment]
+    fact_claims: dict[str, list[str]]
+    names: frozenset[str]
+
+    @classmethod
+    def build(cls, corpus: Corpus, pointer: IndexPointer, retriever: Retriever) -> IndexState:
+        return cls(
+            corpus,
+            pointer,
+            retriever,
+            compose.build_segments(corpus),
+            compose.fact_claim_links(corpus),
+            compose.rare_names(corpus),
+        )
+
+
+@dataclass
+class Draft:
+    """An answer before rendering and verification (the LLM mode fills `summary`)."""
+
+    status: Status
+    quotes: list[Quote]
+    background: list[BackgroundItem]
+    lead: str | None = None
+    summary: str | None = None
+    notice: str | None = None
+
+
+def compose_draft(
+    state: IndexState,
+    question: str,
+    hits: list[Hit],
+    settings: Settings,
+    texts: Texts,
+    quotes_only: bool = False,
+) -> Draft:
+    corpus = state.corpus
+    if not quotes_only and compose.is_metadata_question(question):
+        return Draft("answered", [], [compose.metadata_item(corpus)])
+    ranked = compose.score_segments(state.segments, hits, state.fact_claims)
+    signals = compose.relevance_signals(state.segments, hits)
+    on_article = signals.article_dense >= settings.article_min_score
+    if quotes_only:
+        if not on_article:
+            return Draft("no_article_match", [], [], lead=texts.lines["quote_none"])
+        return Draft("answered", compose.select_quotes(corpus, ranked, settings), [])
+    if compose.is_overview_question(question):
+        quotes = compose.overview_quotes(corpus, ranked, settings)
+        return Draft("answered", quotes, compose.select_background(corpus, hits, quotes, settings))
+    # A name the article uses only once or twice ("Rejas") means the article does cover it.
+    names = compose.names_in(question, state.names)
+    background_only = (
+        not names
+        and signals.fact_dense >= settings.background_min_score
+        and signals.background_lead() >= settings.no_article_margin
+    )
+    if on_article and not background_only:
+        quotes = compose.select_quotes(corpus, ranked, settings)
+        if not compose.lacks_asked_number(question, quotes, hits, settings):
+            background = compose.select_background(corpus, hits, quotes, settings, names)
+            return Draft("answered", quotes, background)
+    if signals.fact_dense >= settings.background_min_score:
+        background = compose.select_background(corpus, hits, [], settings)
+        return Draft("no_article_match", [], background, lead=texts.lines["no_article_match"])
+    meta = corpus.article.meta
+    line = texts.lines["out_of_scope"].format(
+        title=corpus.article.title,
+        publisher=meta.get("publisher", ""),
+        year=str(meta.get("date", ""))[:4],
+    )
+    return Draft("out_of_scope", [], [], lead=line)
