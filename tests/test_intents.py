@@ -9,7 +9,9 @@ import pytest
 from index import compose
 from index.corpus import Corpus, load_corpus
 from index.engine import Engine
-from tests.helpers_core import CORPUS_DIR, build
+from index.items import Item
+from index.retrieval import Hit
+from tests.helpers_core import CORPUS_DIR, build, make_settings
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +68,23 @@ def test_a_rare_name_keeps_the_article_in_the_answer(tmp_path: Path) -> None:
     answer = eager.answer("Who is Pedro Rejas?")
     assert answer.status == "answered"
     assert any("Rejas" in q.text for q in answer.quotes)
+
+
+def _fact_hit(text: str) -> Hit:
+    return Hit(Item("fact:x", "fact", text, {"fact_id": "x"}), 0.1, 1, 0.9, 1.0)
+
+
+def test_how_many_needs_a_count_of_the_asked_thing(corpus: Corpus) -> None:
+    settings = make_settings(Path("unused"))
+    third = corpus.claim("third-removal-challenge")
+    quotes = [q for q in [compose.make_quote(corpus, third.start, third.end)] if q]
+    vote_card = [_fact_hit("Congress removed him by 101 to 6 votes, with 10 abstentions.")]
+    # The quote counts times ("the third time"), not votes: the card answers, the article not.
+    assert compose.lacks_asked_number("How many votes removed him?", quotes, vote_card, settings)
+    assert not compose.lacks_asked_number(
+        "How many times was he challenged?", quotes, vote_card, settings
+    )
+    # Without a card that counts them either, the article's passages stand.
+    assert not compose.lacks_asked_number(
+        "How many votes removed him?", quotes, [_fact_hit("Congress removed him.")], settings
+    )
