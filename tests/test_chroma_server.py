@@ -29,33 +29,7 @@ from index.reindex import reindex
 from index.settings import get_settings
 from index.store import IndexUnavailable, make_client, read_pointer
 from index.texts import load_texts
-
-try:
-    from tests.fakes import FakeEmbeddings
-except ImportError:  # pragma: no cover - the shared fake is written by another change
-    import hashlib
-    import math
-    import re
-
-    from langchain_core.embeddings import Embeddings
-
-    class FakeEmbeddings(Embeddings):  # type: ignore[no-redef]
-        model_id = "fake-hash-256"
-
-        def _vector(self, text: str) -> list[float]:
-            vec = [0.0] * 256
-            for word in re.findall(r"[a-z0-9]+", text.lower()):
-                digest = hashlib.blake2b(word.encode(), digest_size=4).digest()
-                vec[int.from_bytes(digest, "little") % 256] += 1.0
-            norm = math.sqrt(sum(v * v for v in vec)) or 1.0
-            return [v / norm for v in vec]
-
-        def embed_documents(self, texts: list[str]) -> list[list[float]]:
-            return [self._vector(t) for t in texts]
-
-        def embed_query(self, text: str) -> list[float]:
-            return self._vector(text)
-
+from tests.fakes import FakeEmbeddings
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
