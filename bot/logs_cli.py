@@ -12,16 +12,15 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
-from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from bot.logs_render import render_detail, render_stats, when
 from index.answerlog import AnswerLog, AnswerLogError, AnswerLogMissing, LogFilter
-from index.answerlog_context import detail_json, load_article, quote_context
+from index.answerlog_context import detail_json, load_article
 from index.answerlog_export import eval_yaml, to_csv, to_jsonl
-from index.answerlog_query import AnswerDetail, iso, parse_when
-from index.answerlog_stats import Embed, Stats
-from index.article import Article
+from index.answerlog_query import iso, parse_when
+from index.answerlog_stats import Embed
 from index.settings import Settings, get_settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -92,10 +91,6 @@ def _filter(limit: int | None, **options: Any) -> LogFilter:
         _fail(str(exc))
 
 
-def _when(created_at: str) -> str:
-    return created_at[:16].replace("T", " ")
-
-
 def _feedback_cell(up: int, down: int) -> str:
     return " ".join(p for p in (f"👍{up}" if up else "", f"👎{down}" if down else "") if p) or "—"
 
@@ -132,7 +127,7 @@ def list_command(
         return
     cells = [
         (
-            _when(row.created_at),
+            when(row.created_at),
             row.id,
             row.status if row.verification_passed else f"{row.status} ✗",
             _feedback_cell(row.feedback_up, row.feedback_down),
@@ -164,99 +159,7 @@ def show_command(answer_id: str, as_json: AsJson = False) -> None:
     if as_json:
         _print_json(detail_json(detail, article))
     else:
-        _render_detail(detail, article)
-
-
-def _section(title: str) -> None:
-    _out.print(Rule(title, align="left", style="dim"))
-
-
-def _render_detail(detail: AnswerDetail, article: Article | None) -> None:
-    s, answer = detail.summary, detail.answer
-    where = s.source + (f", server {s.guild_id}" if s.guild_id else "")
-    where += f", channel {s.channel_id}" if s.channel_id else ""
-    _out.print(Text(f"Answer {s.id}", style="bold"), Text(f"{_when(s.created_at)} UTC · {where}"))
-    _out.print(Text("Question: ", style="bold") + Text(answer.question))
-    _out.print(Text("Status: ", style="bold") + Text(answer.status))
-
-    _section("Sent")
-    _out.print(Text(answer.rendered), soft_wrap=True)
-
-    if answer.quotes:
-        _section("Quotes in the article")
-    for n, quote in enumerate(answer.quotes, start=1):
-        head = f"{n}. {quote.label} ({quote.labelled_by}) · paragraph {quote.paragraph}"
-        head += f" · {', '.join(quote.sentence_ids)}"
-        if quote.claim_ids:
-            head += f" · claims {', '.join(quote.claim_ids)}"
-        _out.print(Text(head, style="bold"))
-        context = quote_context(article, quote) if article else None
-        if context is None:
-            _out.print(Text("   (the article has changed or is missing: no context)", style="dim"))
-            body = Text("«") + Text(quote.text, style="bold reverse") + Text("»")
-        else:
-            body = Text(context.before) + Text("«")
-            body += Text(context.quote, style="bold reverse") + Text("»") + Text(context.after)
-        _out.print(Text("   ") + body)
-        _out.print(Text(f"   note: {quote.note}", style="italic"))
-
-    if answer.background:
-        _section("Background")
-    for item in answer.background:
-        _out.print(Text(f"{item.fact_id}: ", style="bold") + Text(item.text))
-        for src in item.sources:
-            _out.print(Text(f"   {src.publisher}, {src.date}, {src.title}: {src.url}"))
-
-    if detail.candidates:
-        _section("Retrieved")
-        table = Table(box=None, pad_edge=False, header_style="bold")
-        for column in ("rank", "kind", "id", "fused", "dense", "bm25"):
-            table.add_column(column, justify="right" if column != "id" else "left")
-        for c in detail.candidates:
-            table.add_row(
-                str(c.rank), c.kind, c.id, *(_score(v) for v in (c.fused, c.dense, c.bm25))
-            )
-        _out.print(table)
-
-    _section("Run")
-    timings = ", ".join(f"{k} {v:.0f} ms" for k, v in answer.timings_ms.items())
-    run = [
-        ("mode", answer.mode),
-        ("embedding model", detail.embedding_model),
-        ("template hash", detail.template_hash),
-        ("index version", detail.index_version),
-        ("timings", timings),
-        ("verification", "passed" if s.verification_passed else "FAILED: "
-         + "; ".join(detail.verification_failures)),
-        ("notice", answer.notice),
-        ("fault", detail.fault),
-    ]  # fmt: skip
-    for name, value in run:
-        if value:
-            _out.print(Text(f"{name}: ", style="bold") + Text(value))
-    if detail.rejected_answer is not None:
-        _out.print(Text("withheld answer (failed verification):", style="bold"))
-        _out.print(Text(detail.rejected_answer.rendered), soft_wrap=True)
-
-    _section("Feedback")
-    if not detail.feedback:
-        _out.print("none")
-    for f in detail.feedback:
-        mark = "👍" if f.rating == "up" else "👎"
-        _out.print(Text(f"{mark} {_when(f.updated_at)}" + (f": {f.reason}" if f.reason else "")))
-
-    _section("Verdicts")
-    if not detail.verdicts:
-        _out.print("none")
-    for v in detail.verdicts:
-        by = f" by {v.reviewer}" if v.reviewer else ""
-        _out.print(
-            Text(f"{v.verdict}{by}, {_when(v.created_at)}" + (f": {v.note}" if v.note else ""))
-        )
-
-
-def _score(value: float | None) -> str:
-    return "—" if value is None else f"{value:.3f}"
+        render_detail(_out, detail, article)
 
 
 @app.command("review")
@@ -342,48 +245,7 @@ def stats_command(
     if as_json:
         _print_json(stats.to_json())
     else:
-        _render_stats(stats)
-
-
-def _render_stats(stats: Stats) -> None:
-    def ms(value: float | None) -> str:
-        return "—" if value is None else f"{value:.0f} ms"
-
-    ratio = stats.feedback_up_ratio
-    overview = Table(box=None, show_header=False, pad_edge=False)
-    overview.add_row("answers", str(stats.total))
-    overview.add_row("statuses", ", ".join(f"{k} {v}" for k, v in sorted(stats.statuses.items())))
-    overview.add_row(
-        "feedback",
-        f"👍 {stats.feedback_up}  👎 {stats.feedback_down}"
-        + (f"  ({ratio:.0%} up)" if ratio is not None else ""),
-    )
-    verdicts = ", ".join(f"{k} {v}" for k, v in sorted(stats.verdicts.items()))
-    overview.add_row("verdicts", f"{verdicts or 'none'}; unreviewed {stats.unreviewed}")
-    overview.add_row("verification failures", str(stats.verification_failures))
-    overview.add_row("latency", f"p50 {ms(stats.latency_p50_ms)}, p95 {ms(stats.latency_p95_ms)}")
-    _out.print(overview)
-
-    _out.print(Text("\nAnswers per day", style="bold"))
-    per_day = Table(box=None, pad_edge=False)
-    per_day.add_column("day")
-    per_day.add_column("answers", justify="right")
-    for day, count in stats.per_day:
-        per_day.add_row(day, str(count))
-    _out.print(per_day)
-
-    for title, groups in (
-        ("Most asked", stats.top_questions),
-        ("Coverage gaps (no_article_match, out_of_scope)", stats.coverage_gaps),
-    ):
-        _out.print(Text(f"\n{title}", style="bold"))
-        table = Table(box=None, pad_edge=False)
-        table.add_column("times", justify="right")
-        table.add_column("question", overflow="fold")
-        table.add_column("wordings", justify="right")
-        for group in groups:
-            table.add_row(str(group.count), Text(group.question), str(len(group.variants)))
-        _out.print(table)
+        render_stats(_out, stats)
 
 
 @app.command("path")
