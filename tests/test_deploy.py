@@ -352,12 +352,36 @@ def test_chroma_healthcheck_probe_works_against_a_real_server(tmp_path: Path) ->
 # -- scripts and docs -------------------------------------------------------------------------
 
 
-def test_install_script_is_idempotent_shell() -> None:
-    script = ROOT / "scripts" / "install-compose.sh"
-    assert os.access(script, os.X_OK)
-    assert subprocess.run(["bash", "-n", str(script)]).returncode == 0
-    text = script.read_text()
-    assert "command -v docker-compose" in text and "apt-get install" in text
+def _fake_apt(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """A PATH where apt-get only records how it was called."""
+    calls = tmp_path / "calls"
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    for name in ("apt-get", "sudo"):
+        tool = fake / name
+        body = 'exec "$@"' if name == "sudo" else f'echo "$*" >> {calls}'
+        tool.write_text(f"#!/usr/bin/env bash\n{body}\n")
+        tool.chmod(0o755)
+    return {**os.environ, "PATH": f"{fake}:{os.environ['PATH']}"}, calls
+
+
+def test_apt_ensure_installs_only_when_the_check_fails(tmp_path: Path) -> None:
+    env, calls = _fake_apt(tmp_path)
+    ensure = str(ROOT / "scripts" / "apt-ensure.sh")
+    subprocess.run([ensure, "true", "docker-compose"], env=env, check=True, timeout=20)
+    assert not calls.exists()
+    subprocess.run([ensure, "false", "docker-compose"], env=env, check=True, timeout=20)
+    assert calls.read_text().splitlines() == [
+        "update",
+        "install -y --no-install-recommends docker-compose",
+    ]
+
+
+@pytest.mark.parametrize("script", ["install-compose.sh", "install-browser.sh"])
+def test_install_scripts_are_executable_shell(script: str) -> None:
+    path = ROOT / "scripts" / script
+    assert os.access(path, os.X_OK)
+    assert subprocess.run(["bash", "-n", str(path)]).returncode == 0
 
 
 def test_deploy_doc_covers_the_operations() -> None:
