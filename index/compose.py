@@ -34,7 +34,10 @@ _METADATA_QUESTION = re.compile(
 _OVERVIEW_QUESTION = re.compile(
     r"\b((main|central|key|core)\s+(argument|point|claim|thesis|idea|message)s?|thesis|"
     r"summar(y|ise|ize)|what\s+is\s+(this|the)\s+(article|piece|op-?ed)\s+about|"
-    r"what\s+(does|do)\s+(this|the)\s+(article|piece|authors?)\s+(argue|claim|allege)\w*\s*\??$)",
+    r"what\s+(does|do|did)\s+(this|the)\s+(article|piece|authors?)\s+(argue|claim|allege)\w*\s*\??$|"
+    r"(is|are|was|were|can\s+i\s+trust)\s+(this|the)\s+(article|piece|authors?)\s*(\w+\s+)?"
+    r"(biased|accurate|reliable|trustworthy|credible|true|fair|correct|right|propaganda|wrong)?\s*\??$|"
+    r"(bias|reliability|accuracy|credibility)\s+of\s+(this|the)\s+(article|piece))",
     re.IGNORECASE,
 )
 _HOW_MANY = re.compile(r"\bhow\s+(many)\s+([^\W\d_]+)", re.IGNORECASE)
@@ -42,6 +45,7 @@ _NUMBER = re.compile(
     r"[\d.,]*\d[\d.,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|hundred|"
     r"thousand|million|first|second|third|fourth|fifth|dozens?"
 )
+_CONTESTED = ("allegation", "opinion", "disputed")
 # A capitalized word not opening its sentence; names used this rarely mark a specific passage.
 _NAME = re.compile(r"\b[A-Z][a-z\u00e0-\u00ff]{3,}\b")
 RARE_NAME_SENTENCES = 2
@@ -234,7 +238,11 @@ def select_background(
         h.item.metadata["fact_id"]
         for h in hits
         if h.item.kind == "fact"
-        and ((h.dense or 0.0) >= settings.background_min_score or _names_text(h.item.text, names))
+        and (
+            (h.dense or 0.0) >= settings.background_min_score
+            or (h.bm25 or 0.0) >= settings.lexical_min_score
+            or _names_text(h.item.text, names)
+        )
     ]
     wanted = relevant[:1] + linked + relevant[1:]
     seen: list[str] = []
@@ -283,12 +291,12 @@ def is_overview_question(question: str) -> bool:
 
 
 def overview_quotes(corpus: Corpus, ranked: list[ScoredSegment], settings: Settings) -> list[Quote]:
-    """The article's thesis: its title, then its most relevant allegations and opinions."""
+    """The article's thesis: its title, then its most relevant contested claims."""
     title = [s for s in ranked if s.segment.paragraph == 0]
     argued = []
     for scored in ranked:
         span = label_span(corpus, scored.segment.start, scored.segment.end)
-        if scored.segment.paragraph > 0 and span and span.label in ("allegation", "opinion"):
+        if scored.segment.paragraph > 0 and span and span.label in _CONTESTED:
             argued.append(scored)
     return select_quotes(corpus, title + argued, settings, relative_cutoff=0.0)
 

@@ -57,31 +57,37 @@ def compose_draft(
     quotes_only: bool = False,
 ) -> Draft:
     corpus = state.corpus
-    if not quotes_only and compose.is_metadata_question(question):
+    overview = not quotes_only and compose.is_overview_question(question)
+    if not quotes_only and not overview and compose.is_metadata_question(question):
         return Draft("answered", [], [compose.metadata_item(corpus)])
     ranked = compose.score_segments(state.segments, hits, state.fact_claims)
     signals = compose.relevance_signals(state.segments, hits)
-    on_article = signals.article_dense >= settings.article_min_score
+    on_article = (
+        signals.article_dense >= settings.article_min_score
+        or signals.article_bm25 >= settings.lexical_min_score
+    )
+    on_background = (
+        signals.fact_dense >= settings.background_min_score
+        or signals.fact_bm25 >= settings.lexical_min_score
+    )
     if quotes_only:
         if not on_article:
             return Draft("no_article_match", [], [], lead=texts.lines["quote_none"])
         return Draft("answered", compose.select_quotes(corpus, ranked, settings), [])
-    if compose.is_overview_question(question):
+    if overview:
         quotes = compose.overview_quotes(corpus, ranked, settings)
         return Draft("answered", quotes, compose.select_background(corpus, hits, quotes, settings))
     # A name the article uses only once or twice ("Rejas") means the article does cover it.
     names = compose.names_in(question, state.names)
     background_only = (
-        not names
-        and signals.fact_dense >= settings.background_min_score
-        and signals.background_lead() >= settings.no_article_margin
+        not names and on_background and signals.background_lead() >= settings.no_article_margin
     )
     if on_article and not background_only:
         quotes = compose.select_quotes(corpus, ranked, settings)
         if not compose.lacks_asked_number(question, quotes, hits, settings):
             background = compose.select_background(corpus, hits, quotes, settings, names)
             return Draft("answered", quotes, background)
-    if signals.fact_dense >= settings.background_min_score:
+    if on_background:
         background = compose.select_background(corpus, hits, [], settings)
         return Draft("no_article_match", [], background, lead=texts.lines["no_article_match"])
     meta = corpus.article.meta

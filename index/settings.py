@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     article_min_score: float = 0.38
     background_min_score: float = 0.45
     no_article_margin: float = 0.155
+    lexical_min_score: float = 3.0
 
     # LLM mode (off by default: extractive)
     llm: str = "none"

@@ -42,12 +42,12 @@ def test_ordinary_questions_are_not_overviews(question: str) -> None:
     assert not compose.is_overview_question(question)
 
 
-def test_an_overview_quotes_the_title_then_only_allegations_and_opinions(engine: Engine) -> None:
+def test_an_overview_quotes_the_title_then_only_contested_claims(engine: Engine) -> None:
     answer = engine.answer("What is the article's main argument?")
     assert answer.status == "answered" and answer.verification.passed
     assert answer.quotes[0].text == "The U.S. Egged On The Coup In Peru"
     assert answer.quotes[0].label == "allegation"
-    assert {q.label for q in answer.quotes} <= {"allegation", "opinion"}
+    assert {q.label for q in answer.quotes} <= {"allegation", "opinion", "disputed"}
 
 
 def test_rare_names_are_the_names_used_once_or_twice(corpus: Corpus) -> None:
@@ -88,3 +88,25 @@ def test_how_many_needs_a_count_of_the_asked_thing(corpus: Corpus) -> None:
     assert not compose.lacks_asked_number(
         "How many votes removed him?", quotes, [_fact_hit("Congress removed him.")], settings
     )
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Is the article biased?", "Can I trust this article?", "What did the authors claim?"],
+)
+def test_questions_judging_the_article_get_its_contested_claims(
+    engine: Engine, question: str
+) -> None:
+    answer = engine.answer(question)
+    assert answer.status == "answered" and answer.verification.passed
+    assert answer.quotes[0].paragraph == 0  # the title: the thesis being judged
+    assert {q.label for q in answer.quotes} <= {"allegation", "opinion", "disputed"}
+
+
+def test_a_strong_word_match_in_the_background_is_not_out_of_scope(tmp_path: Path) -> None:
+    # Cosine thresholds no question clears: only the lexical gate can let the background in.
+    engine = build(tmp_path, article_min_score=2.0, background_min_score=2.0).engine
+    answer = engine.answer("What did the armed forces and police say in their joint statement?")
+    assert answer.status == "no_article_match"
+    assert any(b.fact_id == "armed-forces-statement" for b in answer.background)
+    assert engine.answer("How do I bake sourdough bread?").status == "out_of_scope"
