@@ -156,7 +156,7 @@ class Signals:
         )
 
 
-def relevance_signals(segments: list[Segment], hits: list[Hit]) -> Signals:
+def relevance_signals(hits: list[Hit]) -> Signals:
     article = [h for h in hits if h.item.kind in ("sentence", "claim")]
     facts = [h for h in hits if h.item.kind == "fact"]
     return Signals(

@@ -61,7 +61,7 @@ def compose_draft(
     if not quotes_only and not overview and compose.is_metadata_question(question):
         return Draft("answered", [], [compose.metadata_item(corpus)])
     ranked = compose.score_segments(state.segments, hits, state.fact_claims)
-    signals = compose.relevance_signals(state.segments, hits)
+    signals = compose.relevance_signals(hits)
     on_article = (
         signals.article_dense >= settings.article_min_score
         or signals.article_bm25 >= settings.lexical_min_score

@@ -24,7 +24,7 @@ def main(paths: list[str]) -> None:
     )
     for case in load_cases(Path(p) for p in paths):
         hits = state.retriever.search(case.question)
-        signals = compose.relevance_signals(state.segments, hits)
+        signals = compose.relevance_signals(hits)
         print(
             f"{case.id:5} {case.status:17} {signals.article_dense:9.3f} "
             f"{signals.article_bm25:8.2f} {signals.fact_dense:10.3f} {signals.fact_bm25:9.2f}  "

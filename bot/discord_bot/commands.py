@@ -53,12 +53,9 @@ async def claims(
     label: app_commands.Choice[str] | None = None,
     page: app_commands.Range[int, 1, 100] = 1,
 ) -> None:
-    bot = _bot(interaction)
-    refused = _reference_refusal(bot, interaction)
-    if refused:
-        await interaction.response.send_message(refused, ephemeral=True, allowed_mentions=NONE)
+    bot = await _start_reference(interaction)
+    if bot is None:
         return
-    await interaction.response.defer(ephemeral=True, thinking=True)
     chosen = label.value if label else None
     pages = await claims_pages_for(bot, chosen)
     index = min(page, len(pages)) - 1
@@ -73,12 +70,9 @@ async def claims(
 
 @app_commands.command(name="about", description="What the article is and what this bot does.")
 async def about(interaction: Interaction) -> None:
-    bot = _bot(interaction)
-    refused = _reference_refusal(bot, interaction)
-    if refused:
-        await interaction.response.send_message(refused, ephemeral=True, allowed_mentions=NONE)
+    bot = await _start_reference(interaction)
+    if bot is None:
         return
-    await interaction.response.defer(ephemeral=True, thinking=True)
     info = await bot.service.about()
     await interaction.followup.send(about_text(info), ephemeral=True, allowed_mentions=NONE)
 
@@ -110,10 +104,19 @@ async def reindex(interaction: Interaction) -> None:
     await interaction.followup.send(report, ephemeral=True, allowed_mentions=NONE)
 
 
-def _reference_refusal(bot: ExplainerBot, interaction: Interaction) -> str | None:
-    if not bot.service.ready:
-        return texts.NOT_READY
-    return refusal_for_place(bot.settings, Place.of(interaction.channel, interaction.guild_id))
+async def _start_reference(interaction: Interaction) -> ExplainerBot | None:
+    """Refuse where the bot does not answer, else defer privately: for /claims and /about."""
+    bot = _bot(interaction)
+    refused = (
+        texts.NOT_READY
+        if not bot.service.ready
+        else refusal_for_place(bot.settings, Place.of(interaction.channel, interaction.guild_id))
+    )
+    if refused:
+        await interaction.response.send_message(refused, ephemeral=True, allowed_mentions=NONE)
+        return None
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    return bot
 
 
 ALL_COMMANDS: tuple[app_commands.Command[Any, ..., Any], ...] = (ask, quote, claims, about, reindex)
