@@ -89,7 +89,6 @@ def build_segments(corpus: Corpus) -> list[Segment]:
 class ScoredSegment:
     segment: Segment
     score: float
-    relevance: float
 
 
 def score_segments(
@@ -107,11 +106,9 @@ def score_segments(
         for sid in seg.sentence_ids:
             by_sentence.setdefault(sid, []).append(seg)
     score: dict[Segment, float] = {}
-    relevance: dict[Segment, float] = {}
 
     def add(seg: Segment, hit: Hit, weight: float) -> None:
         score[seg] = max(score.get(seg, 0.0), weight * hit.fused)
-        relevance[seg] = max(relevance.get(seg, 0.0), weight * (hit.dense or 0.0))
 
     fact_hits = [h for h in hits if h.item.kind == "fact"][:LINKED_FACT_HITS]
     for hit in fact_hits:
@@ -134,7 +131,7 @@ def score_segments(
                 for seg in shared:
                     add(seg, hit, kind_weight * (1.0 if seg is best else SHARED_WEIGHT))
     ranked = sorted(score, key=score.__getitem__, reverse=True)
-    return [ScoredSegment(s, score[s], relevance[s]) for s in ranked]
+    return [ScoredSegment(s, score[s]) for s in ranked]
 
 
 @dataclass(frozen=True)
