@@ -13,7 +13,7 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from index.contract import Answer, Verification
-from index.corpus import Corpus, load_corpus
+from index.corpus import Corpus, CorpusInvalid, load_corpus
 from index.draft import Draft, IndexState, compose_draft
 from index.embeddings import EmbeddingModelError, make_embedder
 from index.items import build_items
@@ -117,7 +117,13 @@ class Engine:
                     f"model is '{expected}': run `explainer reindex` or change "
                     "EXPLAINER_EMBEDDING_MODEL"
                 )
-            corpus = load_corpus(self.settings.corpus_dir)
+            try:
+                corpus = load_corpus(self.settings.corpus_dir)
+            except CorpusInvalid as exc:
+                raise IndexUnavailable(
+                    f"the corpus in {self.settings.corpus_dir} does not load ({exc.errors[0]}); "
+                    "`explainer reindex` lists every problem"
+                ) from exc
             if corpus.sha256 != pointer.corpus_sha256:
                 log.warning("the corpus changed since the last reindex; run `explainer reindex`")
             retriever = Retriever(build_items(corpus), collection, self.embedder)

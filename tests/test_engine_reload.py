@@ -39,3 +39,13 @@ def test_picks_up_a_new_version_on_the_pointer_check(tmp_path: Path, monkeypatch
     monkeypatch.setattr(engine_module, "POINTER_CHECK_SECONDS", 0.0)
     built.engine.answer(QUESTION)
     assert built.engine.index_version == summary.collection
+
+
+def test_a_corpus_that_no_longer_loads_gives_an_error_answer_not_a_crash(tmp_path: Path) -> None:
+    corpus = copy_corpus(tmp_path / "corpus")
+    built = build(tmp_path / "data", corpus)
+    (corpus / "article.md").unlink()
+    built.engine._state = None  # as after a restart: the engine must load the corpus again
+    answer = built.engine.answer(QUESTION)
+    assert answer.status == "error"
+    assert answer.rendered == built.engine.texts.lines["index_unavailable"]
