@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from index import engine as engine_module
+from index.engine import Engine
 from index.reindex import reindex
 from tests.helpers_core import build, copy_corpus
 
@@ -45,7 +46,7 @@ def test_a_corpus_that_no_longer_loads_gives_an_error_answer_not_a_crash(tmp_pat
     corpus = copy_corpus(tmp_path / "corpus")
     built = build(tmp_path / "data", corpus)
     (corpus / "article.md").unlink()
-    built.engine._state = None  # as after a restart: the engine must load the corpus again
-    answer = built.engine.answer(QUESTION)
+    restarted = Engine.from_settings(built.settings, embedder=built.embedder, with_log=False)
+    answer = restarted.answer(QUESTION)
     assert answer.status == "error"
-    assert answer.rendered == built.engine.texts.lines["index_unavailable"]
+    assert answer.rendered == restarted.texts.lines["index_unavailable"]
