@@ -60,6 +60,15 @@ QUERY_SYNONYMS = {
     "spies": "intelligence",
     "coup": "dissolve",
 }
+_ARTICLE = r"(the|this)\s+(article|piece|op-?ed|authors?|text)"
+_ABOUT_THE_ARTICLE = re.compile(
+    r"^\s*(what|how)\s+(does|do|did)\s+" + _ARTICLE + r"\s+(say|claim|write|tell\s+us|mention)"
+    r"\s*(about|on|regarding|of)?\s+"
+    r"|^\s*(does|did|do)\s+" + _ARTICLE + r"\s+(say(\s+anything)?(\s+(about|on))?|mention|discuss"
+    r"|talk\s+about|cover|deal\s+with)\s+"
+    r"|\b(according\s+to|in)\s+" + _ARTICLE + r"\s*,?\s*",
+    re.IGNORECASE,
+)
 _STEMMER = snowballstemmer.stemmer("english")
 _STEM_LOCK = threading.Lock()
 
@@ -74,6 +83,12 @@ def tokenize(text: str) -> list[str]:
     folded = text.lower().replace("\u00f1", "n").replace("\u00e9", "e").replace("\u00e1", "a")
     folded = _US.sub(" usa ", folded)
     return [stem(t) for t in _TOKEN.findall(folded) if t not in _STOPWORDS]
+
+
+def topic_of(question: str) -> str:
+    """The question without "what does the article say about": words that dilute the match."""
+    topic = _ABOUT_THE_ARTICLE.sub("", question).strip()
+    return topic if topic.strip("?.! ") else question
 
 
 @dataclass(frozen=True)
@@ -167,6 +182,7 @@ class Retriever:
 
     def search(self, question: str) -> list[Hit]:
         """Rank article units and background facts, each pool fused on its own."""
+        question = topic_of(question)
         dense = self.dense(question)
         lexical = self.lexical(question)
         fused: dict[str, float] = {}

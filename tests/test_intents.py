@@ -10,7 +10,7 @@ from index import compose
 from index.corpus import Corpus, load_corpus
 from index.engine import Engine
 from index.items import Item
-from index.retrieval import Hit
+from index.retrieval import Hit, topic_of
 from tests.helpers_core import CORPUS_DIR, build, make_settings
 
 
@@ -110,3 +110,23 @@ def test_a_strong_word_match_in_the_background_is_not_out_of_scope(tmp_path: Pat
     assert answer.status == "no_article_match"
     assert any(b.fact_id == "armed-forces-statement" for b in answer.background)
     assert engine.answer("How do I bake sourdough bread?").status == "out_of_scope"
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("What does the article say about Ollanta Humala?", "Ollanta Humala?"),
+        ("Does the article mention Mexico?", "Mexico?"),
+        (
+            "Does the article say the oligarchy was against Castillo?",
+            "the oligarchy was against Castillo?",
+        ),
+        ("According to the article, who arrested Castillo?", "who arrested Castillo?"),
+        ("What does the article say?", "What does the article say?"),  # nothing else to search
+        ("Who arrested Castillo?", "Who arrested Castillo?"),
+    ],
+)
+def test_retrieval_searches_the_topic_not_the_reference_to_the_article(
+    question: str, topic: str
+) -> None:
+    assert topic_of(question) == topic
