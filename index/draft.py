@@ -62,8 +62,11 @@ def compose_draft(
         return Draft("answered", [], [compose.metadata_item(corpus)])
     ranked = compose.score_segments(state.segments, hits, state.fact_claims)
     signals = compose.relevance_signals(hits)
+    # Every content word of the question in one sentence: the article covers it, whatever cosine.
+    covered = state.retriever.covered(question)
     on_article = (
-        signals.article_dense >= settings.article_min_score
+        covered
+        or signals.article_dense >= settings.article_min_score
         or signals.article_bm25 >= settings.lexical_min_score
     )
     on_background = (
@@ -80,7 +83,9 @@ def compose_draft(
     # A name the article uses only once or twice ("Rejas") means the article does cover it.
     names = compose.names_in(question, state.names)
     background_only = (
-        not names and on_background and signals.background_lead() >= settings.no_article_margin
+        not (names or covered)
+        and on_background
+        and signals.background_lead() >= settings.no_article_margin
     )
     if on_article and not background_only:
         quotes = compose.select_quotes(corpus, ranked, settings)

@@ -125,6 +125,9 @@ class Retriever:
         self._bm25.index(docs, show_progress=False)
         self._vocab = sorted({t for doc in docs for t in doc})
         self._vocab_set = frozenset(self._vocab)
+        self._sentences = [
+            frozenset(doc) for item, doc in zip(items, docs, strict=True) if item.kind == "sentence"
+        ]
         self._words = sorted({w for item in items for w in _WORD.findall(item.text.lower())})
         self._words_set = frozenset(self._words)
         self._closest = lru_cache(maxsize=4096)(self._closest_uncached)
@@ -157,6 +160,11 @@ class Retriever:
             return self._closest(low, False)
 
         return _WORD.sub(fix, question)
+
+    def covered(self, question: str) -> bool:
+        """Whether one article sentence holds every content word of a question of two or more."""
+        words = set(self.correct(tokenize(topic_of(question))))
+        return len(words) >= 2 and any(words <= sentence for sentence in self._sentences)
 
     def lexical(self, question: str) -> dict[str, float]:
         words = _WORD.findall(question.lower())

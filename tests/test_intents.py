@@ -130,3 +130,19 @@ def test_retrieval_searches_the_topic_not_the_reference_to_the_article(
     question: str, topic: str
 ) -> None:
     assert topic_of(question) == topic
+
+
+def test_a_question_whose_words_one_sentence_holds_is_covered(engine: Engine) -> None:
+    retriever = engine._ready_state().retriever
+    assert retriever.covered("What does the article say about Ollanta Humala?")
+    assert retriever.covered("who arested castillo")  # typo corrected first
+    assert not retriever.covered("What's the weather like in Lima today?")
+    assert not retriever.covered("Humala?")  # one word says too little
+
+
+def test_a_covered_question_is_answered_from_the_article(tmp_path: Path) -> None:
+    # Thresholds no cosine or BM25 score clears: only coverage can keep the article in.
+    engine = build(tmp_path, article_min_score=2.0, lexical_min_score=1000.0).engine
+    answer = engine.answer("What does the article say about Ollanta Humala?")
+    assert answer.status == "answered"
+    assert any("Humala" in q.text for q in answer.quotes)
