@@ -250,7 +250,7 @@ def select_background(
 
 
 def _names_text(text: str, names: set[str] | None) -> bool:
-    return bool(names) and bool(names_in(text, frozenset(names or ())))
+    return names is not None and not names.isdisjoint(_words(text))
 
 
 def lacks_asked_number(
@@ -308,8 +308,12 @@ def rare_names(corpus: Corpus) -> frozenset[str]:
     return frozenset(name for name, ids in seen.items() if len(ids) <= RARE_NAME_SENTENCES)
 
 
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_]+", text.lower())
+
+
 def names_in(question: str, names: frozenset[str]) -> set[str]:
-    return {w for w in re.findall(r"[^\W\d_]+", question.lower()) if w in names}
+    return set(_words(question)) & names
 
 
 def metadata_item(corpus: Corpus) -> BackgroundItem:
