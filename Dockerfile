@@ -52,7 +52,7 @@ RUN pip install --no-deps -e . \
     && python -m compileall -q bot index
 
 # Prove at build time that the model loads offline (no download at run time).
-RUN python -c "from index.embeddings import make_embedder; from index.settings import Settings; \
+RUN python -c "from index.search.embeddings import make_embedder; from index.settings import Settings; \
 v = make_embedder(Settings()).embed_query('build check'); assert len(v) == 384, len(v)" \
     && rm -rf /tmp/hf
 
@@ -65,6 +65,6 @@ VOLUME ["/data"]
 # Healthy when the settings parse, /data is writable and, in server mode, Chroma answers its
 # heartbeat. Cheap: no model load, and it never opens the embedded store the bot holds.
 HEALTHCHECK --interval=30s --timeout=15s --start-period=60s --retries=3 \
-    CMD ["python", "-c", "import os; from index.settings import get_settings; from index.store import check_server; s = get_settings(); assert os.access(s.data_dir, os.W_OK), f'{s.data_dir} is not writable'; s.chroma_host and check_server(s)"]
+    CMD ["python", "-c", "import os; from index.settings import get_settings; from index.search.store import check_server; s = get_settings(); assert os.access(s.data_dir, os.W_OK), f'{s.data_dir} is not writable'; s.chroma_host and check_server(s)"]
 
 CMD ["explainer", "bot"]

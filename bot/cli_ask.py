@@ -16,8 +16,8 @@ DEFAULT_EVAL_SETS = (Path("evals/dev-questions.yaml"), Path("evals/out-of-scope.
 
 
 def _engine(llm: str | None = None):
-    from index.engine import Engine
-    from index.llm import LLMConfigError
+    from index.answer.engine import Engine
+    from index.llm.refiner import LLMConfigError
 
     overrides = {"llm": llm} if llm else {}
     settings = get_settings(**overrides)

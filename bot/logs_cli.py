@@ -16,11 +16,11 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.logs_render import render_detail, render_stats, when
-from index.answerlog import AnswerLog, AnswerLogError, AnswerLogMissing, LogFilter
-from index.answerlog_context import detail_json, load_article
-from index.answerlog_export import eval_yaml, to_csv, to_jsonl
-from index.answerlog_query import iso, parse_when
-from index.answerlog_stats import Embed
+from index.log.context import detail_json, load_article
+from index.log.export import eval_yaml, to_csv, to_jsonl
+from index.log.query import iso, parse_when
+from index.log.stats import Embed
+from index.log.store import AnswerLog, AnswerLogError, AnswerLogMissing, LogFilter
 from index.settings import Settings, get_settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -222,7 +222,7 @@ def export_command(
 
 def _embedder(settings: Settings) -> Embed:
     try:
-        from index.embeddings import make_embedder
+        from index.search.embeddings import make_embedder
     except ImportError as exc:
         _fail(f"--embed needs the embedding model, which cannot be loaded: {exc}")
     return make_embedder(settings).embed_documents

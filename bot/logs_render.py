@@ -7,10 +7,10 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from index.answerlog_context import quote_context
-from index.answerlog_query import AnswerDetail
-from index.answerlog_stats import Stats
-from index.article import Article
+from index.corpus.article import Article
+from index.log.context import quote_context
+from index.log.query import AnswerDetail
+from index.log.stats import Stats
 
 
 def when(created_at: str) -> str:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from index.contract import Answer
-from index.corpus import Corpus
+from index.answer.contract import Answer
+from index.corpus.load import Corpus
 
 BASELINE_CHUNK = 300
 BASELINE_OVERLAP = 50

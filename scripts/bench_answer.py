@@ -8,9 +8,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from index.engine import Engine
+from index.answer.engine import Engine
 from index.evaluate import load_cases
-from index.reindex import reindex
+from index.search.reindex import reindex
 from index.settings import get_settings
 
 ROUNDS = 5

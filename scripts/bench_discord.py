@@ -25,7 +25,7 @@ sys.path[:0] = [str(ROOT), str(TESTS)]
 from fake_discord import FakeDiscord  # noqa: E402
 from fake_payloads import FakeUser, snowflake  # noqa: E402
 
-from index.answerlog import AnswerLog  # noqa: E402
+from index.log.store import AnswerLog  # noqa: E402
 
 QUESTIONS = (
     "Who arrested Pedro Castillo?",

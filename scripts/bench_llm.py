@@ -25,19 +25,19 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
-import index.llm as llm
-from index.contract import Answer
-from index.corpus import Corpus
-from index.engine import Engine
+import index.llm.refiner as llm
+from index.answer.compose import common_words
+from index.answer.contract import Answer
+from index.answer.engine import Engine
+from index.corpus.load import Corpus
 from index.evaluate import Case, load_cases
-from index.llm_guards import (
+from index.llm.guards import (
     ATTRIBUTE_LABELS,
-    common_words,
     passes_verdict,
     sentences,
     unattributed,
 )
-from index.reindex import reindex
+from index.search.reindex import reindex
 from index.settings import get_settings
 
 _PASSAGE = re.compile(r"^\[([^\]]+)\] \(paragraph \d+; label: (\w+)\) (.+)$", re.MULTILINE)
@@ -199,7 +199,7 @@ def main() -> None:
         flagged = [c.quote for c in corpus.claims if c.label in ATTRIBUTE_LABELS]
         for name, script in BEHAVIOURS.items():
             refiner = llm.LLMRefiner(
-                settings, chat_model=PromptedFake(script=script), spec=f"fake:{name}"
+                settings, base.texts, chat_model=PromptedFake(script=script), spec=f"fake:{name}"
             )
             engine = Engine(settings, base.embedder, None, refiner=refiner)
             engine.load()

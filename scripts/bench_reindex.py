@@ -8,8 +8,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from index.embeddings import make_embedder
-from index.reindex import reindex
+from index.search.embeddings import make_embedder
+from index.search.reindex import reindex
 from index.settings import get_settings
 
 

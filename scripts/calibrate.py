@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from index import compose
-from index.engine import Engine
+from index.answer import compose
+from index.answer.engine import Engine
 from index.evaluate import load_cases
 from index.settings import get_settings
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from index.engine import Engine
-from index.records import LogRecord
-from index.reindex import reindex
+from index.answer.engine import Engine
+from index.answer.records import LogRecord
+from index.search.reindex import reindex
 from index.settings import Settings
 from tests.fakes import FakeEmbedder
 

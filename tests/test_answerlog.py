@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from index.answerlog import AnswerLog, AnswerLogError, AnswerLogMissing, LogFilter, UnknownAnswer
-from index.answerlog_schema import MIGRATIONS, applied_migrations, migrate
+from index.log.schema import MIGRATIONS, applied_migrations, migrate
+from index.log.store import AnswerLog, AnswerLogError, AnswerLogMissing, LogFilter, UnknownAnswer
 from tests.test_answerlog_records import (
     ARREST,
     DAY1,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from index.answerlog import AnswerLog
-from index.article import Article, parse_article
-from index.contract import Answer, BackgroundItem, Quote, Source, Verification
-from index.records import AskContext, Candidate, LogRecord
+from index.answer.contract import Answer, BackgroundItem, Quote, Source, Verification
+from index.answer.records import AskContext, Candidate, LogRecord
+from index.corpus.article import Article, parse_article
+from index.log.store import AnswerLog
 
 ARTICLE_MD = """---
 title: "A Test Article"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.answerlog import AnswerLog
-from index.answerlog_stats import group_questions, normalize_question, percentile
+from index.log.stats import group_questions, normalize_question, percentile
+from index.log.store import AnswerLog
 from tests.test_answerlog_records import DAY2, DAY3, fill
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index.article import (
+from index.corpus.article import (
     Article,
     ArticleFormatError,
     normalize_paragraphs,
@@ -14,7 +14,7 @@ from index.article import (
     split_front_matter,
     split_sentences,
 )
-from index.corpus import CorpusInvalid, load_corpus
+from index.corpus.load import CorpusInvalid, load_corpus
 from tests.helpers_core import CORPUS_DIR
 
 SOURCE = (CORPUS_DIR / "article.md").read_text(encoding="utf-8")

@@ -24,10 +24,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from index.engine import Engine
-from index.reindex import reindex
+from index.answer.engine import Engine
+from index.search.reindex import reindex
+from index.search.store import IndexUnavailable, make_client, read_pointer
 from index.settings import get_settings
-from index.store import IndexUnavailable, make_client, read_pointer
 from index.texts import load_texts
 from tests.fakes import FakeEmbeddings
 
@@ -275,7 +275,7 @@ def test_engine_answers_unavailable_while_the_server_is_down_and_resumes(
 
     # Down at start: the engine is built anyway, says why, and picks the server up later.
     chroma_server.stop()
-    with caplog.at_level(logging.WARNING, logger="index.engine"):
+    with caplog.at_level(logging.WARNING, logger="index.answer.engine"):
         cold = Engine.from_settings(settings, embedder=fake, with_log=False)
     assert "cannot reach the Chroma server" in caplog.text
     first = cold.answer(QUESTION)

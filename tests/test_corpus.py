@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from index.corpus import Corpus, CorpusInvalid, load_corpus
-from index.engine import Engine
-from index.reindex import reindex
-from index.store import IndexPointer, make_client, read_pointer
+from index.answer.engine import Engine
+from index.corpus.load import Corpus, CorpusInvalid, load_corpus
+from index.search.reindex import reindex
+from index.search.store import IndexPointer, make_client, read_pointer
 from tests.fakes import FakeEmbedder
 from tests.helpers_core import (
     CORPUS_DIR,

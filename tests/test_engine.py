@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from index.contract import STATUSES, Answer
-from index.engine import Engine
-from index.labels import label_span
+from index.answer.contract import STATUSES, Answer
+from index.answer.engine import Engine
+from index.corpus.labels import label_span
 from index.texts import load_texts
 from tests.fakes import FakeEmbedder
 from tests.helpers_core import (

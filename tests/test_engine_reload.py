@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index import engine as engine_module
-from index.engine import Engine
-from index.reindex import reindex
+from index.answer import engine as engine_module
+from index.answer.engine import Engine
+from index.search.reindex import reindex
 from tests.helpers_core import build, copy_corpus
 
 QUESTION = "Who arrested Castillo?"

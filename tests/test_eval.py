@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from index.compose import fact_item, make_quote
-from index.contract import Answer, BackgroundItem, Quote, Verification
-from index.corpus import Corpus, load_corpus
+from index.answer.compose import fact_item, make_quote
+from index.answer.contract import Answer, BackgroundItem, Quote, Verification
+from index.corpus.load import Corpus, load_corpus
 from index.evaluate import Case, evaluate, load_cases
 from tests.helpers_core import CORPUS_DIR, KENNA_MEETING
 

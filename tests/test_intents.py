@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from index import compose
-from index.corpus import Corpus, load_corpus
-from index.engine import Engine
-from index.items import Item
-from index.retrieval import Hit, topic_of
+from index.answer import compose
+from index.answer.engine import Engine
+from index.corpus.load import Corpus, load_corpus
+from index.search.items import Item
+from index.search.retrieval import Hit, topic_of
 from tests.helpers_core import CORPUS_DIR, build, make_settings
 
 

@@ -10,12 +10,13 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from index.contract import Answer
-from index.draft import compose_draft
-from index.engine import Engine
-from index.llm import NOTICES, LLMRefiner
-from index.reindex import reindex
+from index.answer.contract import Answer
+from index.answer.engine import Engine
+from index.answer.status import compose_draft
+from index.llm.refiner import NOTICES, LLMRefiner
+from index.search.reindex import reindex
 from index.settings import Settings
+from index.texts import load_texts
 from tests.fakes import FakeEmbedder
 from tests.llm_stub import make_settings, reply_json
 
@@ -53,7 +54,7 @@ def scripted(settings: Settings, embedder: FakeEmbedder) -> tuple[Engine, Generi
         settings,
         embedder,
         None,
-        refiner=LLMRefiner(settings, chat_model=model, spec="fake:scripted"),
+        refiner=LLMRefiner(settings, load_texts(), chat_model=model, spec="fake:scripted"),
     )
     engine.load()
     return engine, model
@@ -123,7 +124,7 @@ def test_unknown_and_unshown_ids_are_dropped_and_the_draft_quotes_kept(ask, extr
 
 def test_allegation_stated_as_fact_falls_back_to_the_extractive_answer(ask, extractive, caplog):
     stated = "The U.S. ambassador met Defense Minister Gustavo Bobbio on December 6."
-    with caplog.at_level(logging.WARNING, logger="index.llm"):
+    with caplog.at_level(logging.WARNING, logger="index.llm.refiner"):
         answer = ask(MEETING_Q, reply_json(stated, [MEETING]))
     assert_extractive_fallback(answer, extractive, MEETING_Q, UNCHECKED)
     assert "without attribution" in caplog.text
@@ -169,19 +170,20 @@ def test_injected_instruction_cannot_set_labels_or_verdicts(ask):
 def test_unusable_reply_gives_the_extractive_answer_and_a_notice(
     ask, extractive, caplog, reply, kind
 ):
-    with caplog.at_level(logging.WARNING, logger="index.llm"):
+    with caplog.at_level(logging.WARNING, logger="index.llm.refiner"):
         answer = ask(MEETING_Q, reply)
     assert_extractive_fallback(answer, extractive, MEETING_Q, UNAVAILABLE)
     assert f"llm fault {kind}" in caplog.text
 
 
 def test_fallback_draft_carries_the_fault_kind(settings, extractive):
-    refiner = LLMRefiner(settings, chat_model=GenericFakeChatModel(messages=iter(["not json"])))
+    model = GenericFakeChatModel(messages=iter(["not json"]))
+    refiner = LLMRefiner(settings, load_texts(), chat_model=model)
     state = extractive._ready_state()
     hits = state.retriever.search(MEETING_Q)
     draft = compose_draft(state, MEETING_Q, hits, extractive.settings, extractive.texts)
-    refined = refiner(state.corpus, MEETING_Q, hits, draft)
-    assert refined.fault_kind == "malformed"
+    refined = refiner(state, MEETING_Q, hits, draft)
+    assert refined.fault == "llm_malformed"
     assert refined.quotes == draft.quotes and refined.summary is None
 
 
@@ -222,6 +224,6 @@ def test_a_fault_while_composing_still_gives_the_whole_extractive_answer(
     def broken(*args, **kwargs):
         raise RuntimeError("guard bug")
 
-    monkeypatch.setattr("index.llm.guard_summary", broken)
+    monkeypatch.setattr("index.llm.refiner.guard_summary", broken)
     answer = ask(MEETING_Q, reply_json(ATTRIBUTED, [MEETING]))
     assert_extractive_fallback(answer, extractive, MEETING_Q, UNAVAILABLE)

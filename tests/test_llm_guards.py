@@ -13,23 +13,16 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from pydantic import SecretStr
 
-from index.corpus import Corpus, load_corpus
-from index.llm import (
-    LLMConfigError,
-    check_provider,
-    fault_kind,
-    make_refiner,
-    model_kwargs,
-    parse_spec,
-)
-from index.llm_guards import (
-    common_words,
+from index.answer.compose import common_words
+from index.answer.verify import check_summary
+from index.corpus.load import Corpus, load_corpus
+from index.llm.guards import (
     guard_summary,
     resolve_citations,
     sanitize,
     unattributed,
 )
-from index.llm_prompt import (
+from index.llm.prompt import (
     Context,
     Passage,
     ReplyError,
@@ -37,8 +30,15 @@ from index.llm_prompt import (
     parse_reply,
     render_messages,
 )
+from index.llm.refiner import (
+    LLMConfigError,
+    check_provider,
+    fault_kind,
+    make_refiner,
+    model_kwargs,
+    parse_spec,
+)
 from index.texts import PROMPTS_DIR
-from index.verify import check_summary
 from tests.llm_stub import CORPUS, make_settings
 
 
@@ -107,7 +107,7 @@ def test_sanitize_strips_markup_links_and_mass_mentions():
 
 
 def passage(pid: str, sentence_ids: tuple[str, ...]) -> Passage:
-    from index.compose import Segment
+    from index.answer.compose import Segment
 
     return Passage(pid, Segment(0, 1, sentence_ids, 1, None), "allegation", "curated", "x")
 

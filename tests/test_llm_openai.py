@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from index.engine import Engine
-from index.llm import NOTICES
-from index.reindex import reindex
+from index.answer.engine import Engine
+from index.llm.refiner import NOTICES
+from index.search.reindex import reindex
 from index.settings import Settings
 from tests.fakes import FakeEmbedder
 from tests.llm_stub import (
@@ -93,7 +93,7 @@ def test_server_faults_give_the_extractive_answer(engine, stub, caplog, behaviou
     stub.behaviour, stub.reply = behaviour, reply_json(SUMMARY, ["kenna-bobbio-meeting"])
     calls = len(stub.requests)
     began = time.monotonic()
-    with caplog.at_level(logging.WARNING, logger="index.llm"):
+    with caplog.at_level(logging.WARNING, logger="index.llm.refiner"):
         answer = engine.answer(QUESTION)
     elapsed = time.monotonic() - began
     assert answer.verification.passed, answer.verification.failures

@@ -12,8 +12,8 @@ import yaml
 from typer.testing import CliRunner
 
 from bot.logs_cli import app
-from index.answerlog import AnswerLog
 from index.evaluate import load_cases
+from index.log.store import AnswerLog
 from tests.test_answerlog_records import MEETING, answer, fill, record, write_article
 
 runner = CliRunner()
@@ -223,7 +223,7 @@ def test_stats_embed_groups_with_the_projects_embedder(
             # Every question about a person lands on one axis.
             return [[1.0, 0.0] if t.startswith(("who", "did")) else [0.0, 1.0] for t in texts]
 
-    monkeypatch.setattr("index.embeddings.make_embedder", lambda settings: FakeEmbedder())
+    monkeypatch.setattr("index.search.embeddings.make_embedder", lambda settings: FakeEmbedder())
     groups = json.loads(run("stats", "--json", "--embed").stdout)["top_questions"]
     assert [g["count"] for g in groups] == [3, 2]
 

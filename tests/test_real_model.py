@@ -6,13 +6,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from index.embeddings import BUNDLED_MODEL_ID, make_embedder
-from index.engine import Engine
-from index.items import build_items
-from index.reindex import reindex
-from index.retrieval import Retriever
+from index.answer.engine import Engine
+from index.search.embeddings import BUNDLED_MODEL_ID, make_embedder
+from index.search.items import build_items
+from index.search.reindex import reindex
+from index.search.retrieval import Retriever
+from index.search.store import make_client, read_pointer
 from index.settings import DEFAULT_EMBEDDING_MODEL
-from index.store import make_client, read_pointer
 from tests.helpers_core import make_settings
 
 pytestmark = pytest.mark.slow

@@ -10,12 +10,12 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from index.corpus import load_corpus
-from index.engine import Engine
-from index.items import build_items
-from index.reindex import reindex
+from index.answer.engine import Engine
+from index.corpus.load import load_corpus
+from index.search.items import build_items
+from index.search.reindex import reindex
+from index.search.store import make_client, read_pointer
 from index.settings import Settings
-from index.store import make_client, read_pointer
 from tests.fakes import FakeEmbedder
 from tests.helpers_core import CORPUS_DIR, FAKE_THRESHOLDS, copy_corpus, make_settings
 
@@ -102,7 +102,7 @@ def test_a_no_op_run_does_not_construct_the_model(
     def no_model(_settings: Settings) -> None:
         raise AssertionError("the embedding model was constructed on a no-op run")
 
-    monkeypatch.setattr("index.reindex.make_embedder", no_model)
+    monkeypatch.setattr("index.search.reindex.make_embedder", no_model)
     summary = reindex(settings)
     assert not summary.changed
 
@@ -217,7 +217,7 @@ def test_reindexing_with_another_model_reembeds_everything(settings: Settings) -
 @pytest.fixture
 def cli_env(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
     monkeypatch.chdir(tmp_path)  # no stray .env is read
-    monkeypatch.setattr("index.reindex.make_embedder", lambda _settings: FakeEmbedder())
+    monkeypatch.setattr("index.search.reindex.make_embedder", lambda _settings: FakeEmbedder())
     return {
         "EXPLAINER_DATA_DIR": str(settings.data_dir),
         "EXPLAINER_CORPUS_DIR": str(settings.corpus_dir),

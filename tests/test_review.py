@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from bot.review import server
 from bot.review.security import ReviewConfigError, is_loopback
 from bot.review.server import create_app
-from index.answerlog import AnswerLog
-from index.contract import BackgroundItem, Source
+from index.answer.contract import BackgroundItem, Source
+from index.log.store import AnswerLog
 from index.settings import Settings
 from tests.test_answerlog_records import MEETING, answer, fill, quote, record, write_article
 

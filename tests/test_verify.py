@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from index.compose import fact_item, make_quote, metadata_item
-from index.contract import BackgroundItem, Quote, Source
-from index.corpus import Corpus, load_corpus
-from index.engine import Draft, Engine
-from index.render import render
+from index.answer.compose import fact_item, make_quote, metadata_item
+from index.answer.contract import BackgroundItem, Quote, Source
+from index.answer.engine import Engine
+from index.answer.pipeline import Draft, IndexState
+from index.answer.render import render
+from index.answer.verify import verify
+from index.corpus.load import Corpus, load_corpus
 from index.texts import load_texts
-from index.verify import verify
 from tests.helpers_core import CORPUS_DIR, KENNA_MEETING, Built, FakeLog, build
 
 TEXTS = load_texts()
@@ -249,7 +250,7 @@ def assert_safe_error(engine: Engine, log: FakeLog) -> None:
 def test_engine_replaces_an_answer_failing_verification(
     built: Built, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("index.engine.verify", lambda *args, **kwargs: ["injected failure"])
+    monkeypatch.setattr("index.answer.engine.verify", lambda *args, **kwargs: ["injected failure"])
     log = FakeLog()
     engine = Engine(built.settings, built.embedder, answer_log=log)
     assert_safe_error(engine, log)
@@ -259,9 +260,15 @@ def test_engine_replaces_an_answer_failing_verification(
 def test_engine_replaces_an_answer_with_a_tampered_quote(built: Built) -> None:
     forged_text = "She met Peru's Minister of Defense Gustavo Bobbio in secret on December 6"
 
-    def refiner(corpus: Corpus, question: str, hits: list, draft: Draft) -> Draft:
-        first = draft.quotes[0].model_copy(update={"text": forged_text})
-        return Draft(draft.status, [first, *draft.quotes[1:]], draft.background)
+    class Forger:
+        mode = "forger"
+        template_hash = "0" * 16
+
+        def __call__(self, state: IndexState, question: str, hits: list, draft: Draft) -> Draft:
+            first = draft.quotes[0].model_copy(update={"text": forged_text})
+            return draft.but(quotes=[first, *draft.quotes[1:]])
+
+    refiner = Forger()
 
     log = FakeLog()
     engine = Engine(built.settings, built.embedder, answer_log=log, refiner=refiner)

@@ -15,8 +15,8 @@ from bot.discord_bot.access import Place, refusal_for_place
 from bot.discord_bot.limits import QueueTimeout
 from bot.discord_bot.rendering.splitter import split_markdown
 from bot.discord_bot.views import NONE, feedback_view, user_hash
-from index.contract import Answer
-from index.records import AskContext
+from index.answer.contract import Answer
+from index.answer.records import AskContext
 
 if TYPE_CHECKING:
     from bot.discord_bot.client import ExplainerBot

@@ -14,7 +14,7 @@ from bot.discord_bot.answering import answer_interaction
 from bot.discord_bot.reindexing import ReindexAlreadyRunning
 from bot.discord_bot.rendering.pages import about_text
 from bot.discord_bot.views import ALL_LABELS, NONE, claims_pages_for, pager_view
-from index.contract import LABELS
+from index.answer.contract import LABELS
 
 if TYPE_CHECKING:
     from bot.discord_bot.client import ExplainerBot

@@ -12,7 +12,7 @@ import discord
 
 from bot.discord_bot import texts
 from bot.discord_bot.service import AnswerService
-from index.corpus import CorpusInvalid
+from index.corpus.load import CorpusInvalid
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ class Reindexer:
 
 
 def _default_reindex() -> ReindexFn:
-    from index.reindex import reindex
+    from index.search.reindex import reindex
 
     return reindex
 

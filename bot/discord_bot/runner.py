@@ -27,7 +27,7 @@ def _fail(message: str) -> None:
 
 def load_engine(settings: Settings) -> EngineLike:
     """The real engine, with its embedding model loaded now rather than on the first question."""
-    from index.engine import Engine
+    from index.answer.engine import Engine
 
     engine = Engine.from_settings(settings)
     engine.embedder.embed_query("warm-up")

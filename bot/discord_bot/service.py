@@ -11,8 +11,8 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any, Protocol, TypeVar
 
 from bot.discord_bot.limits import AnswerGate
-from index.contract import Answer
-from index.records import AskContext
+from index.answer.contract import Answer
+from index.answer.records import AskContext
 from index.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -20,7 +20,7 @@ T = TypeVar("T")
 
 
 class EngineLike(Protocol):
-    """The part of `index.engine.Engine` the bot uses (fakes in tests implement the same)."""
+    """The part of `index.answer.engine.Engine` the bot uses (fakes in tests implement the same)."""
 
     log: Any
 

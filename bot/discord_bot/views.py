@@ -13,7 +13,7 @@ import discord
 
 from bot.discord_bot import texts
 from bot.discord_bot.rendering.pages import claims_pages
-from index.records import hash_user_id
+from index.answer.records import hash_user_id
 
 if TYPE_CHECKING:
     from bot.discord_bot.client import ExplainerBot

@@ -16,10 +16,10 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.review.security import Csrf, ReviewConfigError, TokenGate, is_loopback, same_origin
-from index.answerlog import AnswerLog, AnswerLogError, LogFilter, UnknownAnswer
-from index.answerlog_context import highlight, load_article
-from index.answerlog_query import FEEDBACK_FILTERS, VERDICTS, parse_when
-from index.contract import LABELS, STATUSES
+from index.answer.contract import LABELS, STATUSES
+from index.log.context import highlight, load_article
+from index.log.query import FEEDBACK_FILTERS, VERDICTS, parse_when
+from index.log.store import AnswerLog, AnswerLogError, LogFilter, UnknownAnswer
 from index.settings import Settings, get_settings
 from index.texts import load_texts
 

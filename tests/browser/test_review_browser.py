@@ -12,7 +12,7 @@ import pytest
 import uvicorn
 
 from bot.review.server import create_app
-from index.answerlog import AnswerLog
+from index.log.store import AnswerLog
 from index.settings import Settings
 from tests.test_answerlog_records import MEETING, fill, write_article
 

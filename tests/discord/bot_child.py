@@ -56,7 +56,7 @@ def main() -> int:
 
     from bot.discord_bot.client import ExplainerBot
     from bot.discord_bot.runner import serve
-    from index.answerlog import AnswerLog
+    from index.log.store import AnswerLog
     from index.settings import Settings
 
     discord.http.Route.BASE = f"http://127.0.0.1:{args.port}/api/v10"
@@ -78,9 +78,9 @@ def main() -> int:
     def engine() -> Any:
         if args.engine == "fake":
             return FakeEngine(AnswerLog(settings.log_db_path), delay=args.delay)
-        from index.embeddings import make_embedder
-        from index.engine import Engine
-        from index.reindex import reindex
+        from index.answer.engine import Engine
+        from index.search.embeddings import make_embedder
+        from index.search.reindex import reindex
 
         embedder = make_embedder(settings)
         reindex(settings, embedder=embedder)

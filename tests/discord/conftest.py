@@ -14,7 +14,7 @@ from fake_engine import FakeEngine
 
 from bot.discord_bot.client import ExplainerBot
 from bot.discord_bot.runner import serve
-from index.answerlog import AnswerLog
+from index.log.store import AnswerLog
 
 StartBot = Callable[..., Awaitable[Running]]
 

@@ -8,10 +8,10 @@ import time
 import uuid
 from typing import Any
 
-from index.contract import Answer, BackgroundItem, Quote, Source, Verification
-from index.engine import ArticleAbout, ClaimView
-from index.records import AskContext, LogRecord
-from index.render import render
+from index.answer.contract import Answer, BackgroundItem, Quote, Source, Verification
+from index.answer.engine import ArticleAbout, ClaimView
+from index.answer.records import AskContext, LogRecord
+from index.answer.render import render
 from index.texts import load_texts
 
 LABEL_CYCLE = ("established", "allegation", "disputed", "opinion")

@@ -6,7 +6,7 @@ from fake_discord import FakeDiscord
 from fake_engine import FakeEngine
 
 from bot.discord_bot.rendering.splitter import DISCORD_LIMIT, message_length
-from index.records import hash_user_id
+from index.answer.records import hash_user_id
 
 NOTHING = {"parse": []}
 

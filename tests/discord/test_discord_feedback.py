@@ -5,8 +5,8 @@ from __future__ import annotations
 from fake_discord import EPHEMERAL, FakeDiscord, InteractionRecord, Sent
 from fake_engine import FakeEngine
 
-from index.answerlog import AnswerLog
-from index.records import hash_user_id
+from index.answer.records import hash_user_id
+from index.log.store import AnswerLog
 
 
 async def _answered(fake: FakeDiscord) -> Sent:

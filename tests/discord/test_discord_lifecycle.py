@@ -18,7 +18,7 @@ from fake_engine import FakeEngine
 from bot.discord_bot import texts
 from bot.discord_bot.client import ExplainerBot
 from bot.discord_bot.runner import run, serve
-from index.answerlog import AnswerLog
+from index.log.store import AnswerLog
 
 HERE = Path(__file__).resolve().parent
 

@@ -10,9 +10,9 @@ from discord_harness import make_settings
 from fake_discord import FakeDiscord
 
 from bot.discord_bot.rendering.splitter import DISCORD_LIMIT, message_length
-from index.answerlog import AnswerLog
-from index.engine import Engine
-from index.reindex import reindex
+from index.answer.engine import Engine
+from index.log.store import AnswerLog
+from index.search.reindex import reindex
 from tests.fakes import FakeEmbedder
 from tests.helpers_core import CORPUS_DIR, FAKE_THRESHOLDS
 

@@ -9,8 +9,8 @@ import threading
 from fake_discord import FakeDiscord
 
 from bot.discord_bot import texts
-from index.corpus import CorpusInvalid
-from index.reindex import ReindexSummary
+from index.corpus.load import CorpusInvalid
+from index.search.reindex import ReindexSummary
 
 
 class FakeReindex:

@@ -7,7 +7,7 @@ from typing import Protocol
 
 from bot.discord_bot import texts
 from bot.discord_bot.rendering.splitter import split_markdown
-from index.contract import LABELS
+from index.answer.contract import LABELS
 
 # Room under the limit for the page footer.
 CLAIMS_PAGE_CHARS = 1800

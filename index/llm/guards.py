@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from index import compose
-from index.contract import BackgroundItem, Quote
-from index.corpus import Corpus
-from index.llm_prompt import Context, Passage, Reply
-from index.retrieval import tokenize
+from index.answer import compose
+from index.answer.contract import BackgroundItem, Quote
+from index.corpus.load import Corpus
+from index.llm.prompt import Context, Passage, Reply
+from index.search.retrieval import tokenize
 from index.settings import Settings
 
 MAX_SUMMARY_CHARS = 900
@@ -18,8 +18,6 @@ ATTRIBUTE_LABELS = frozenset({"allegation", "disputed", "opinion"})
 # A summary sentence restates a passage when the distinctive words they share are at least this
 # many and make up at least this share of the shorter one's: (3, 0.4) or (2, 0.6).
 OVERLAP_RULES = ((3, 0.4), (2, 0.6))
-# Words in this share of the article's sentences ("castillo", "peru") say little about which one.
-COMMON_SHARE = 0.25
 # Same pattern as the verifier's: a double-quoted run of three or more characters.
 _QUOTED = re.compile(r'["\u201c]([^"\u201c\u201d]{3,})["\u201d]')
 _SENTENCE_END = re.compile(r"[.!?][\"\u201d)]*(?=\s+[\"\u201c(]?[A-Z0-9])")
@@ -102,17 +100,6 @@ def passes_verdict(sentence: str) -> bool:
 
 def attributed(sentence: str) -> bool:
     return bool(_ATTRIBUTED.search(sentence))
-
-
-def common_words(corpus: Corpus) -> frozenset[str]:
-    """Words in so many of the article's sentences that sharing them shows nothing."""
-    quotable = corpus.article.quotable()
-    counts: dict[str, int] = {}
-    for s in quotable:
-        for tok in set(tokenize(s.text)):
-            counts[tok] = counts.get(tok, 0) + 1
-    limit = max(2, COMMON_SHARE * len(quotable))
-    return frozenset(t for t, n in counts.items() if n >= limit)
 
 
 def words(text: str, common: frozenset[str]) -> set[str]:

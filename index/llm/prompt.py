@@ -12,11 +12,11 @@ from string import Template
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from index import compose
-from index.contract import BackgroundItem, Quote
-from index.corpus import Corpus
-from index.labels import label_span
-from index.retrieval import Hit
+from index.answer import compose
+from index.answer.contract import BackgroundItem, Quote
+from index.corpus.labels import label_span
+from index.corpus.load import Corpus
+from index.search.retrieval import Hit
 from index.texts import PROMPTS_DIR
 
 PROMPT_FILES = ("system.md", "legend.md", "answer.md")

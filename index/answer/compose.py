@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.contract import BackgroundItem, Quote, Source
-from index.corpus import Corpus
-from index.labels import label_span
-from index.retrieval import Hit, stem
+from index.answer.contract import BackgroundItem, Quote, Source
+from index.corpus.labels import label_span
+from index.corpus.load import Corpus
+from index.search.retrieval import Hit, stem, tokenize
 from index.settings import Settings
 
 METADATA_FACT_ID = "article-metadata"
@@ -49,6 +49,8 @@ _CONTESTED = ("allegation", "opinion", "disputed")
 # A capitalized word not opening its sentence; names used this rarely mark a specific passage.
 _NAME = re.compile(r"\b[A-Z][a-z\u00e0-\u00ff]{3,}\b")
 RARE_NAME_SENTENCES = 2
+# Words in this share of the article's sentences ("castillo", "peru") say little about which one.
+COMMON_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -336,3 +338,14 @@ def metadata_item(corpus: Corpus) -> BackgroundItem:
         for c in copies
     ]
     return BackgroundItem(fact_id=METADATA_FACT_ID, text=text, sources=sources)
+
+
+def common_words(corpus: Corpus) -> frozenset[str]:
+    """Words in so many of the article's sentences that sharing them shows nothing."""
+    quotable = corpus.article.quotable()
+    counts: dict[str, int] = {}
+    for s in quotable:
+        for tok in set(tokenize(s.text)):
+            counts[tok] = counts.get(tok, 0) + 1
+    limit = max(2, COMMON_SHARE * len(quotable))
+    return frozenset(t for t, n in counts.items() if n >= limit)

@@ -6,8 +6,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from index.corpus import Corpus
-from index.records import CandidateKind
+from index.answer.records import CandidateKind
+from index.corpus.load import Corpus
 
 WINDOW_SENTENCES = 2
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from index.answerlog_query import AnswerDetail
-from index.article import Article, ArticleFormatError, parse_article
-from index.contract import Quote
+from index.answer.contract import Quote
+from index.corpus.article import Article, ArticleFormatError, parse_article
+from index.log.query import AnswerDetail
 
 
 def load_article(corpus_dir: Path) -> Article | None:

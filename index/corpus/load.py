@@ -10,8 +10,8 @@ from typing import Any, cast
 
 import yaml
 
-from index.article import Article, ArticleFormatError, parse_article, split_front_matter
-from index.contract import LABELS, Label, Source
+from index.answer.contract import LABELS, Label, Source
+from index.corpus.article import Article, ArticleFormatError, parse_article, split_front_matter
 
 ARTICLE_FILE = "article.md"
 CLAIMS_FILE = "claims.yaml"

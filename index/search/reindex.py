@@ -9,11 +9,10 @@ from dataclasses import asdict, dataclass
 
 from langchain_core.embeddings import Embeddings
 
-from index.corpus import CorpusInvalid, load_corpus
-from index.embeddings import make_embedder, model_id
-from index.items import build_items
-from index.settings import Settings
-from index.store import (
+from index.corpus.load import CorpusInvalid, load_corpus
+from index.search.embeddings import make_embedder, model_id
+from index.search.items import build_items
+from index.search.store import (
     COLLECTION_PREFIX,
     POINTER_COLLECTION,
     IndexPointer,
@@ -23,6 +22,7 @@ from index.store import (
     read_pointer,
     write_pointer,
 )
+from index.settings import Settings
 
 __all__ = ["CorpusInvalid", "ReindexSummary", "reindex"]
 log = logging.getLogger(__name__)

@@ -7,39 +7,36 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from index.contract import Answer, Verification
-from index.corpus import Corpus, CorpusInvalid, load_corpus
-from index.draft import Draft, IndexState, compose_draft
-from index.embeddings import EmbeddingModelError, make_embedder
-from index.items import build_items
-from index.records import AskContext, Candidate, LogRecord
-from index.render import render
-from index.retrieval import Hit, Retriever
-from index.sanitize import clean_question
-from index.settings import Settings
-from index.store import (
+from index.answer.contract import Answer, Verification
+from index.answer.pipeline import Draft, IndexState, Refiner
+from index.answer.records import AskContext, Candidate, LogRecord
+from index.answer.render import render
+from index.answer.sanitize import clean_question
+from index.answer.status import compose_draft
+from index.answer.verify import verify
+from index.answer.views import ArticleAbout, ClaimView, article_about, claim_views
+from index.corpus.load import Corpus, CorpusInvalid, load_corpus
+from index.search.embeddings import EmbeddingModelError, make_embedder
+from index.search.items import build_items
+from index.search.retrieval import Hit, Retriever
+from index.search.store import (
     IndexUnavailable,
     ModelMismatch,
     is_not_found,
     make_client,
     read_pointer,
 )
+from index.settings import Settings
 from index.texts import Texts, load_texts
-from index.verify import verify
-from index.views import ArticleAbout, ClaimView, article_about, claim_views
 
 log = logging.getLogger(__name__)
 EXTRACTIVE = "extractive"
 RETRY_SECONDS = (1, 2, 5, 10, 30)
 POINTER_CHECK_SECONDS = 60.0
-
-
-Refiner = Callable[[Corpus, str, list[Hit], "Draft"], "Draft"]
 
 
 class Engine:
@@ -64,7 +61,7 @@ class Engine:
         self._pointer_checked = time.monotonic()
         # A refiner adds prose to the extractive draft (LLM mode); it never supplies quote text.
         self.refiner = refiner
-        self.mode = getattr(refiner, "mode", None) or EXTRACTIVE
+        self.mode = refiner.mode if refiner is not None else EXTRACTIVE
 
     @classmethod
     def from_settings(
@@ -75,16 +72,19 @@ class Engine:
         answer_log: Any | None = None,
         with_log: bool = True,
     ) -> Engine:
+        texts = load_texts()
         if answer_log is None and with_log:
-            from index.answerlog import AnswerLog
+            from index.log.store import AnswerLog
 
             answer_log = AnswerLog(settings.log_db_path)
         refiner = None
         if settings.llm.strip().lower() not in ("", "none"):
-            from index.llm import make_refiner
+            from index.llm.refiner import make_refiner
 
-            refiner = make_refiner(settings)
-        engine = cls(settings, embedder or make_embedder(settings), answer_log, refiner=refiner)
+            refiner = make_refiner(settings, texts)
+        engine = cls(
+            settings, embedder or make_embedder(settings), answer_log, texts=texts, refiner=refiner
+        )
         try:
             engine.load()
         except (IndexUnavailable, ModelMismatch) as exc:
@@ -189,57 +189,15 @@ class Engine:
         answer_id = uuid.uuid4().hex
         cleaned = clean_question(question)
         timings: dict[str, float] = {}
-        hits: list[Hit] = []
-        fault = None
-        rejected = self._check_input(cleaned)
-        state: IndexState | None = None
-        if rejected:
-            draft = Draft("rejected_input", [], [], lead=rejected)
-        else:
-            try:
-                state = self._ready_state()
-                t0 = time.perf_counter()
-                try:
-                    hits = state.retriever.search(cleaned)
-                except Exception as exc:
-                    # The loaded version may have been replaced by another process: reload once.
-                    if not (isinstance(exc, IndexUnavailable) or is_not_found(exc)):
-                        raise
-                    self._state = None
-                    state = self._ready_state()
-                    hits = state.retriever.search(cleaned)
-                timings["retrieve"] = _ms(t0)
-                t1 = time.perf_counter()
-                draft = compose_draft(state, cleaned, hits, self.settings, self.texts, quotes_only)
-                draft = self._refine(state, cleaned, hits, draft)
-                kind = getattr(draft, "fault_kind", None)
-                if kind:
-                    fault = f"llm_{kind}"
-                timings["compose"] = _ms(t1)
-            except ModelMismatch as exc:
-                draft, fault = Draft("error", [], [], lead=str(exc)), f"model_mismatch: {exc}"
-            except (IndexUnavailable, EmbeddingModelError) as exc:
-                self._state = None if not isinstance(exc, EmbeddingModelError) else self._state
-                draft = Draft("error", [], [], lead=self.texts.lines["index_unavailable"])
-                fault = f"index_unavailable: {exc}"
-            except Exception as exc:
-                log.exception("answer failed")
-                draft, fault = Draft("error", [], [], lead=self.texts.lines["error"]), repr(exc)
-        rendered = render(
-            draft.quotes,
-            draft.background,
-            self.texts,
-            lead=draft.lead,
-            summary=draft.summary,
-            notice=draft.notice,
-        )
+        state, hits, draft = self._draft(cleaned, quotes_only, timings)
+        rendered = self._render(draft)
         failures = self._verify(state, draft, rendered)
         rejected_answer = None
         if failures:
             rejected_answer = self._build(answer_id, cleaned, draft, rendered, failures, timings)
             log.error("answer %s failed verification: %s", answer_id, failures)
-            draft = Draft("error", [], [], lead=self.texts.lines["error"])
-            rendered = render([], [], self.texts, lead=draft.lead)
+            draft = Draft("error", [], [], lead=self.texts.lines["error"], fault=draft.fault)
+            rendered = self._render(draft)
         timings["total"] = _ms(began)
         answer = self._build(answer_id, cleaned, draft, rendered, failures, timings)
         self._write_log(
@@ -251,17 +209,76 @@ class Engine:
                 embedding_model=getattr(self.embedder, "model_id", None),
                 template_hash=self.template_hash,
                 rejected_answer=rejected_answer,
-                fault=fault,
+                fault=draft.fault,
             )
         )
         return answer
 
+    def _draft(
+        self, question: str, quotes_only: bool, timings: dict[str, float]
+    ) -> tuple[IndexState | None, list[Hit], Draft]:
+        """Retrieve, compose and refine; every fault becomes a safe draft naming it."""
+        rejected = self._check_input(question)
+        if rejected:
+            return None, [], Draft("rejected_input", [], [], lead=rejected)
+        state: IndexState | None = None
+        hits: list[Hit] = []
+        try:
+            state = self._ready_state()
+            t0 = time.perf_counter()
+            state, hits = self._search(state, question)
+            timings["retrieve"] = _ms(t0)
+            t1 = time.perf_counter()
+            draft = compose_draft(state, question, hits, self.settings, self.texts, quotes_only)
+            draft = self._refine(state, question, hits, draft)
+            timings["compose"] = _ms(t1)
+            return state, hits, draft
+        except ModelMismatch as exc:
+            return (
+                state,
+                hits,
+                Draft("error", [], [], lead=str(exc), fault=f"model_mismatch: {exc}"),
+            )
+        except (IndexUnavailable, EmbeddingModelError) as exc:
+            if not isinstance(exc, EmbeddingModelError):
+                self._state = None
+            lead = self.texts.lines["index_unavailable"]
+            return state, hits, Draft("error", [], [], lead=lead, fault=f"index_unavailable: {exc}")
+        except Exception as exc:
+            log.exception("answer failed")
+            return (
+                state,
+                hits,
+                Draft("error", [], [], lead=self.texts.lines["error"], fault=repr(exc)),
+            )
+
+    def _search(self, state: IndexState, question: str) -> tuple[IndexState, list[Hit]]:
+        try:
+            return state, state.retriever.search(question)
+        except Exception as exc:
+            # The loaded version may have been replaced by another process: reload once.
+            if not (isinstance(exc, IndexUnavailable) or is_not_found(exc)):
+                raise
+            self._state = None
+            state = self._ready_state()
+            return state, state.retriever.search(question)
+
+    def _render(self, draft: Draft) -> str:
+        return render(
+            draft.quotes,
+            draft.background,
+            self.texts,
+            lead=draft.lead,
+            summary=draft.summary,
+            notice=draft.notice,
+        )
+
     @property
     def template_hash(self) -> str:
         """Hash of every text and prompt template that shaped the answer (logged with it)."""
-        prompt_hash = getattr(self.refiner, "template_hash", None)
-        if not prompt_hash:
+        if self.refiner is None:
             return self.texts.sha256[:16]
+        prompt_hash = self.refiner.template_hash
         return hashlib.sha256(f"{self.texts.sha256}:{prompt_hash}".encode()).hexdigest()[:16]
 
     def _build(
@@ -297,7 +314,7 @@ class Engine:
     def _refine(self, state: IndexState, question: str, hits: list[Hit], draft: Draft) -> Draft:
         if self.refiner is None or draft.status not in ("answered", "no_article_match"):
             return draft
-        return self.refiner(state.corpus, question, hits, draft)
+        return self.refiner(state, question, hits, draft)
 
     def _verify(self, state: IndexState | None, draft: Draft, rendered: str) -> list[str]:
         if state is None:

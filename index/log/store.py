@@ -13,8 +13,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from index import answerlog_query as query
-from index.answerlog_query import (
+from index.answer.records import LogRecord
+from index.log import query
+from index.log.query import (
     RATINGS,
     VERDICTS,
     AnswerDetail,
@@ -24,9 +25,8 @@ from index.answerlog_query import (
     VerdictName,
     iso,
 )
-from index.answerlog_schema import migrate
-from index.answerlog_stats import Embed, Stats, stats_rows, summarize
-from index.records import LogRecord
+from index.log.schema import migrate
+from index.log.stats import Embed, Stats, stats_rows, summarize
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -2,7 +2,7 @@
 
 The model never supplies quote text, labels, headings or sources: it cites ids of the passages
 and facts it was shown, and the answer is rebuilt from the store. Its prose goes through the
-guards in `index.llm_guards`; any fault gives back the extractive draft with a one-line notice.
+guards in `index.llm.guards`; any fault gives back the extractive draft with a one-line notice.
 """
 
 from __future__ import annotations
@@ -11,24 +11,22 @@ import importlib.util
 import logging
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from index import compose
-from index.corpus import Corpus
-from index.engine import Draft
-from index.llm_guards import (
+from index.answer import compose
+from index.answer.pipeline import Draft, IndexState
+from index.corpus.load import Corpus
+from index.llm.guards import (
     build_background,
     build_quotes,
-    common_words,
     guard_summary,
     needs_attribution,
     resolve_citations,
 )
-from index.llm_prompt import (
+from index.llm.prompt import (
     Context,
     Reply,
     ReplyError,
@@ -38,9 +36,9 @@ from index.llm_prompt import (
     parse_reply,
     render_messages,
 )
-from index.retrieval import Hit
+from index.search.retrieval import Hit
 from index.settings import Settings
-from index.texts import PROMPTS_DIR, load_texts
+from index.texts import PROMPTS_DIR, Texts, load_texts
 
 log = logging.getLogger(__name__)
 
@@ -62,13 +60,6 @@ _REFUSAL_STOPS = frozenset({"content_filter", "refusal"})
 
 class LLMConfigError(ValueError):
     """EXPLAINER_LLM names a model this installation cannot use."""
-
-
-@dataclass
-class RefinedDraft(Draft):
-    """A draft from the refiner; `fault_kind` names what went wrong, if anything (for the log)."""
-
-    fault_kind: str | None = None
 
 
 def parse_spec(spec: str) -> tuple[str, str]:
@@ -166,11 +157,12 @@ def read_message(message: BaseMessage) -> Reply:
 
 
 class LLMRefiner:
-    """The engine's `Refiner` for LLM mode: `refiner(corpus, question, hits, draft) -> Draft`."""
+    """The engine's `Refiner` for LLM mode: `refiner(state, question, hits, draft) -> Draft`."""
 
     def __init__(
         self,
         settings: Settings,
+        texts: Texts,
         *,
         chat_model: Any | None = None,
         spec: str | None = None,
@@ -183,8 +175,8 @@ class LLMRefiner:
         self.mode = f"llm:{self.spec}"
         self._model = chat_model
         self._prompts_dir = prompts_dir
+        self._texts = texts
         self._lock = threading.Lock()
-        self._corpus_cache: tuple[str, list[compose.Segment], frozenset[str]] | None = None
 
     @property
     def template_hash(self) -> str:
@@ -198,15 +190,15 @@ class LLMRefiner:
                 self._model = make_chat_model(self.settings)
             return self._model
 
-    def __call__(self, corpus: Corpus, question: str, hits: list[Hit], draft: Draft) -> Draft:
+    def __call__(self, state: IndexState, question: str, hits: list[Hit], draft: Draft) -> Draft:
         if any(b.fact_id == compose.METADATA_FACT_ID for b in draft.background):
             return draft  # the byline answer comes from the article's metadata alone
         began = time.perf_counter()
         try:
-            segments, common = self._corpus_data(corpus)
+            corpus = state.corpus
             context = build_context(
                 corpus,
-                segments,
+                state.segments,
                 hits,
                 draft.quotes,
                 draft.background,
@@ -230,7 +222,7 @@ class LLMRefiner:
             return self._fallback(draft, kind, "llm_unavailable")
         log.info("llm replied in %.0f ms (%s)", _ms(began), self.spec)
         try:
-            return self._compose(corpus, context, reply, draft, common)
+            return self._compose(corpus, context, reply, draft, state.common)
         except Exception:
             log.exception("llm fault error: the reply could not be composed")
             return self._fallback(draft, "error", "llm_unavailable")
@@ -263,42 +255,20 @@ class LLMRefiner:
                 [s[:80] for s in guarded.unattributed],
             )
             return self._fallback(draft, "unattributed", "llm_unchecked")
-        return RefinedDraft(
-            draft.status,
-            quotes,
-            background,
-            lead=draft.lead,
-            summary=guarded.summary,
-            notice=draft.notice,
-        )
+        return draft.but(quotes=quotes, background=background, summary=guarded.summary)
 
-    def _fallback(self, draft: Draft, kind: str, notice_key: str) -> RefinedDraft:
+    def _fallback(self, draft: Draft, kind: str, notice_key: str) -> Draft:
         """The extractive draft unchanged, with a one-line notice; never a half answer."""
-        notice = load_texts().lines.get(notice_key, NOTICES[notice_key])
-        return RefinedDraft(
-            draft.status,
-            list(draft.quotes),
-            list(draft.background),
-            lead=draft.lead,
-            summary=None,
-            notice=notice,
-            fault_kind=kind,
-        )
-
-    def _corpus_data(self, corpus: Corpus) -> tuple[list[compose.Segment], frozenset[str]]:
-        cached = self._corpus_cache
-        if cached is None or cached[0] != corpus.sha256:
-            cached = (corpus.sha256, compose.build_segments(corpus), common_words(corpus))
-            self._corpus_cache = cached
-        return cached[1], cached[2]
+        notice = self._texts.lines.get(notice_key, NOTICES[notice_key])
+        return draft.but(summary=None, notice=notice, fault=f"llm_{kind}")
 
 
-def make_refiner(settings: Settings) -> LLMRefiner:
+def make_refiner(settings: Settings, texts: Texts | None = None) -> LLMRefiner:
     """The refiner for `settings.llm`; checks the spec and the provider package now, builds the
     model on first use."""
     provider, _ = parse_spec(settings.llm)
     check_provider(provider)
-    return LLMRefiner(settings)
+    return LLMRefiner(settings, texts or load_texts())
 
 
 def _ms(since: float) -> float:

@@ -7,7 +7,7 @@ import hmac
 from dataclasses import dataclass, field
 from typing import Literal
 
-from index.contract import Answer
+from index.answer.contract import Answer
 
 CandidateKind = Literal["sentence", "window", "claim", "fact"]
 

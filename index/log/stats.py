@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from index.answerlog_query import (
+from index.log.query import (
     GAP_STATUSES,
     LATEST_VERDICT_SQL,
     LogFilter,

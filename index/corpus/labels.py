@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.contract import Label, LabelledBy
-from index.corpus import Corpus
+from index.answer.contract import Label, LabelledBy
+from index.corpus.load import Corpus
 
 # Attribution and hedging cues: a sentence using one is the authors relaying something unproven.
 CUES = (

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from index.contract import LABELS, STATUSES, Answer
+from index.answer.contract import LABELS, STATUSES, Answer
 
 Rating = Literal["up", "down"]
 VerdictName = Literal["correct", "incorrect", "needs-fix"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.contract import LABELS, BackgroundItem, Quote
+from index.answer.contract import LABELS, BackgroundItem, Quote
 from index.texts import Texts
 
 

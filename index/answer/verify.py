@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from index.compose import METADATA_FACT_ID, metadata_item
-from index.contract import BackgroundItem, Quote
-from index.corpus import Corpus
-from index.labels import label_span
+from index.answer.compose import METADATA_FACT_ID, metadata_item
+from index.answer.contract import BackgroundItem, Quote
+from index.corpus.labels import label_span
+from index.corpus.load import Corpus
 from index.texts import Texts
 
 

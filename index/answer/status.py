@@ -2,50 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from index import compose
-from index.contract import BackgroundItem, Quote, Status
-from index.corpus import Corpus
-from index.retrieval import Hit, Retriever
+from index.answer import compose
+from index.answer.pipeline import Draft, IndexState
+from index.search.retrieval import Hit
 from index.settings import Settings
-from index.store import IndexPointer
 from index.texts import Texts
-
-
-@dataclass(frozen=True)
-class IndexState:
-    """Everything tied to one index version; swapped whole on reload."""
-
-    corpus: Corpus
-    pointer: IndexPointer
-    retriever: Retriever
-    segments: list[compose.Segment]
-    fact_claims: dict[str, list[str]]
-    names: frozenset[str]
-
-    @classmethod
-    def build(cls, corpus: Corpus, pointer: IndexPointer, retriever: Retriever) -> IndexState:
-        return cls(
-            corpus,
-            pointer,
-            retriever,
-            compose.build_segments(corpus),
-            compose.fact_claim_links(corpus),
-            compose.rare_names(corpus),
-        )
-
-
-@dataclass
-class Draft:
-    """An answer before rendering and verification (the LLM mode fills `summary`)."""
-
-    status: Status
-    quotes: list[Quote]
-    background: list[BackgroundItem]
-    lead: str | None = None
-    summary: str | None = None
-    notice: str | None = None
 
 
 def compose_draft(

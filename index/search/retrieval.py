@@ -14,8 +14,8 @@ import numpy as np
 import snowballstemmer
 from langchain_core.embeddings import Embeddings
 
-from index.items import Item
-from index.records import Candidate
+from index.answer.records import Candidate
+from index.search.items import Item
 
 # A small k: with a corpus this size, ranks past the first dozen carry no signal.
 RRF_K = 10

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from index.compose import metadata_item
-from index.contract import LABELS, Source
-from index.corpus import Corpus
+from index.answer.compose import metadata_item
+from index.answer.contract import LABELS, Source
+from index.corpus.load import Corpus
 from index.texts import Texts
 
 

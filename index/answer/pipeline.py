@@ -1,0 +1,71 @@
+"""The seams of the answer pipeline: one index version's state, the draft, the refiner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Protocol
+
+from index.answer import compose
+from index.answer.contract import BackgroundItem, Quote, Status
+from index.corpus.load import Corpus
+from index.search.retrieval import Hit, Retriever
+from index.search.store import IndexPointer
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """Everything tied to one index version; swapped whole on reload."""
+
+    corpus: Corpus
+    pointer: IndexPointer
+    retriever: Retriever
+    segments: list[compose.Segment]
+    fact_claims: dict[str, list[str]]
+    names: frozenset[str]
+    common: frozenset[str]
+
+    @classmethod
+    def build(cls, corpus: Corpus, pointer: IndexPointer, retriever: Retriever) -> IndexState:
+        return cls(
+            corpus,
+            pointer,
+            retriever,
+            compose.build_segments(corpus),
+            compose.fact_claim_links(corpus),
+            compose.rare_names(corpus),
+            compose.common_words(corpus),
+        )
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An answer before rendering and verification (the LLM mode fills `summary`).
+
+    `fault` names what went wrong while making it (logged), e.g. `llm_timeout`.
+    """
+
+    status: Status
+    quotes: list[Quote]
+    background: list[BackgroundItem]
+    lead: str | None = None
+    summary: str | None = None
+    notice: str | None = None
+    fault: str | None = field(default=None, compare=False)
+
+    def but(self, **changes: object) -> Draft:
+        """A copy with some fields changed (drafts are never mutated)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+class Refiner(Protocol):
+    """A stage after composition that may add prose (LLM mode); it never supplies quote text."""
+
+    @property
+    def mode(self) -> str: ...
+
+    @property
+    def template_hash(self) -> str: ...
+
+    def __call__(
+        self, state: IndexState, question: str, hits: list[Hit], draft: Draft
+    ) -> Draft: ...
