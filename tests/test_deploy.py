@@ -21,7 +21,7 @@ import pytest
 import yaml
 from pydantic import SecretStr
 
-from index.settings import Settings
+from bot.settings import BotSettings as Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = ROOT / "docker-compose.yml"

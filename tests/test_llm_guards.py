@@ -26,7 +26,6 @@ from index.llm.prompt import (
     Context,
     Passage,
     ReplyError,
-    load_prompts,
     parse_reply,
     render_messages,
 )
@@ -38,7 +37,7 @@ from index.llm.refiner import (
     model_kwargs,
     parse_spec,
 )
-from index.texts import PROMPTS_DIR
+from index.texts import PROMPTS_DIR, load_prompts
 from tests.llm_stub import CORPUS, make_settings
 
 

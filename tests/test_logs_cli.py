@@ -11,7 +11,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from bot.logs_cli import app
+from bot.cli.logs import app
 from index.evaluate import load_cases
 from index.log.store import AnswerLog
 from tests.test_answerlog_records import MEETING, answer, fill, record, write_article

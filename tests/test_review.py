@@ -12,16 +12,16 @@ from fastapi.testclient import TestClient
 from bot.review import server
 from bot.review.security import ReviewConfigError, is_loopback
 from bot.review.server import create_app
+from bot.settings import BotSettings
 from index.answer.contract import BackgroundItem, Source
 from index.log.store import AnswerLog
-from index.settings import Settings
 from tests.test_answerlog_records import MEETING, answer, fill, quote, record, write_article
 
 XSS = "<script>alert(1)</script>"
 
 
-def settings(tmp_path: Path, **kw: Any) -> Settings:
-    return Settings(  # type: ignore[call-arg]
+def settings(tmp_path: Path, **kw: Any) -> BotSettings:
+    return BotSettings(  # type: ignore[call-arg]
         _env_file=None, log_db=tmp_path / "answers.db", corpus_dir=tmp_path / "corpus", **kw
     )
 

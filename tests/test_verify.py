@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from index.answer.compose import fact_item, make_quote, metadata_item
+from index.answer.compose import fact_item, make_quote
 from index.answer.contract import BackgroundItem, Quote, Source
 from index.answer.engine import Engine
 from index.answer.pipeline import Draft, IndexState
 from index.answer.render import render
 from index.answer.verify import verify
+from index.corpus.card import metadata_item
 from index.corpus.load import Corpus, load_corpus
 from index.texts import load_texts
 from tests.helpers_core import CORPUS_DIR, KENNA_MEETING, Built, FakeLog, build

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.discord_bot import texts
-from index.settings import Settings
+from bot.discord_bot.texts import texts
+from bot.settings import BotSettings
 
 
 @dataclass(frozen=True)
@@ -25,22 +25,22 @@ class Place:
         return cls(guild_id, getattr(channel, "id", None), parent_id)
 
 
-def refusal_for_place(settings: Settings, place: Place) -> str | None:
+def refusal_for_place(settings: BotSettings, place: Place) -> str | None:
     """Why the bot does not answer here, or None. Empty allowlists mean everywhere."""
     if place.guild_id is None:
-        return None if settings.allow_dms else texts.NOT_IN_DMS
+        return None if settings.allow_dms else texts().NOT_IN_DMS
     if settings.guild_allowlist and place.guild_id not in settings.guild_allowlist:
-        return texts.NOT_IN_GUILD
+        return texts().NOT_IN_GUILD
     if settings.channel_allowlist and not (
         place.channel_id in settings.channel_allowlist
         or place.parent_id in settings.channel_allowlist
     ):
-        return texts.NOT_IN_CHANNEL
+        return texts().NOT_IN_CHANNEL
     return None
 
 
 def is_admin(
-    settings: Settings,
+    settings: BotSettings,
     permissions: discord.Permissions,
     user_id: int,
     role_ids: Iterable[int],

@@ -10,13 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.discord_bot import texts
 from bot.discord_bot.access import Place, refusal_for_place
 from bot.discord_bot.limits import QueueTimeout
 from bot.discord_bot.rendering.splitter import split_markdown
+from bot.discord_bot.texts import texts
 from bot.discord_bot.views import NONE, feedback_view, user_hash
-from index.answer.contract import Answer
-from index.answer.records import AskContext
+from index import Answer, AskContext
 
 if TYPE_CHECKING:
     from bot.discord_bot.client import ExplainerBot
@@ -30,9 +29,9 @@ CANCEL_NOTICE_SECONDS = 2.0
 def refusal(bot: ExplainerBot, user_id: int, place: Place) -> str | None:
     """Why this question is not taken now (checked before anything is counted), or None."""
     if not bot.service.accepting:
-        return texts.SHUTTING_DOWN
+        return texts().SHUTTING_DOWN
     if not bot.service.ready:
-        return texts.NOT_READY
+        return texts().NOT_READY
     return refusal_for_place(bot.settings, place) or bot.limits.admit(user_id, place.guild_id)
 
 
@@ -46,7 +45,7 @@ def ask_context(bot: ExplainerBot, user_id: int, place: Place) -> AskContext:
 
 
 def answer_messages(answer: Answer) -> list[str]:
-    return split_markdown(answer.rendered) or [texts.FAILED]
+    return split_markdown(answer.rendered) or [texts().FAILED]
 
 
 async def deliver(send: Send, answer: Answer) -> None:
@@ -78,16 +77,16 @@ async def answer_interaction(
             # Shutdown ran out of time: say so rather than leave "thinking…" up forever.
             await say_briefly(
                 interaction.edit_original_response(
-                    content=texts.SHUTTING_DOWN, allowed_mentions=NONE
+                    content=texts().SHUTTING_DOWN, allowed_mentions=NONE
                 )
             )
             raise
         except QueueTimeout:
-            await _replace_with_ephemeral(interaction, texts.QUEUE_FULL)
+            await _replace_with_ephemeral(interaction, texts().QUEUE_FULL)
             return
         except Exception:
             log.exception("answering %r failed", question)
-            await _replace_with_ephemeral(interaction, texts.FAILED)
+            await _replace_with_ephemeral(interaction, texts().FAILED)
             return
         await deliver(_followup(interaction), answer)
 

@@ -10,13 +10,14 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.discord_bot import mentions, texts
+from bot.discord_bot import mentions
 from bot.discord_bot.commands import ALL_COMMANDS
 from bot.discord_bot.limits import Limits
 from bot.discord_bot.reindexing import Reindexer, ReindexFn
 from bot.discord_bot.service import AnswerService, EngineLike
+from bot.discord_bot.texts import texts
 from bot.discord_bot.views import NONE, ClaimsPageButton, FeedbackButton
-from index.settings import Settings
+from bot.settings import BotSettings
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 SHUTDOWN_GRACE_SECONDS = 8.0
 
 
-def intents_for(settings: Settings) -> discord.Intents:
+def intents_for(settings: BotSettings) -> discord.Intents:
     """Only what is used; the privileged message content intent only when mentions are on."""
     intents = discord.Intents.none()
     intents.guilds = True
@@ -38,7 +39,7 @@ def intents_for(settings: Settings) -> discord.Intents:
 class ExplainerBot(discord.Client):
     def __init__(
         self,
-        settings: Settings,
+        settings: BotSettings,
         engine_factory: Callable[[], EngineLike],
         *,
         sync_guild: int | None = None,
@@ -92,10 +93,12 @@ class ExplainerBot(discord.Client):
         log.error("/%s failed", name, exc_info=error)
         try:
             if interaction.response.is_done():
-                await interaction.followup.send(texts.FAILED, ephemeral=True, allowed_mentions=NONE)
+                await interaction.followup.send(
+                    texts().FAILED, ephemeral=True, allowed_mentions=NONE
+                )
             else:
                 await interaction.response.send_message(
-                    texts.FAILED, ephemeral=True, allowed_mentions=NONE
+                    texts().FAILED, ephemeral=True, allowed_mentions=NONE
                 )
         except discord.HTTPException:
             log.debug("could not report the failure of /%s", name, exc_info=True)

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from bot.discord_bot import texts
 from bot.discord_bot.access import Place, is_admin, refusal_for_place
 from bot.discord_bot.answering import answer_interaction
 from bot.discord_bot.reindexing import ReindexAlreadyRunning
 from bot.discord_bot.rendering.pages import about_text
+from bot.discord_bot.texts import texts
 from bot.discord_bot.views import ALL_LABELS, NONE, claims_pages_for, pager_view
-from index.answer.contract import LABELS
+from index import LABELS
 
 if TYPE_CHECKING:
     from bot.discord_bot.client import ExplainerBot
@@ -87,7 +87,7 @@ async def reindex(interaction: Interaction) -> None:
     # default_permissions only hides the command; server admins can re-grant it to anyone.
     if not is_admin(bot.settings, interaction.permissions, member.id, roles):
         await interaction.response.send_message(
-            texts.REINDEX_NOT_ADMIN, ephemeral=True, allowed_mentions=NONE
+            texts().REINDEX_NOT_ADMIN, ephemeral=True, allowed_mentions=NONE
         )
         return
     try:
@@ -97,7 +97,7 @@ async def reindex(interaction: Interaction) -> None:
         return
     with claim:
         await interaction.response.send_message(
-            texts.REINDEX_STARTED, ephemeral=True, allowed_mentions=NONE
+            texts().REINDEX_STARTED, ephemeral=True, allowed_mentions=NONE
         )
         log.info("reindex started by user %s in guild %s", member.id, interaction.guild_id)
         report = await bot.reindexer.run()
@@ -108,7 +108,7 @@ async def _start_reference(interaction: Interaction) -> ExplainerBot | None:
     """Refuse where the bot does not answer, else defer privately: for /claims and /about."""
     bot = _bot(interaction)
     refused = (
-        texts.NOT_READY
+        texts().NOT_READY
         if not bot.service.ready
         else refusal_for_place(bot.settings, Place.of(interaction.channel, interaction.guild_id))
     )

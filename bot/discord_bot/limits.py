@@ -9,8 +9,8 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable, Hashable
 from contextlib import asynccontextmanager
 
-from bot.discord_bot import texts
-from index.settings import Settings
+from bot.discord_bot.texts import texts
+from bot.settings import BotSettings
 
 Clock = Callable[[], float]
 # Forget idle keys once this many are kept, so a long-running bot does not grow without bound.
@@ -71,7 +71,7 @@ class RateWindow:
 class Limits:
     """The per-user and per-guild limits from the settings, checked together."""
 
-    def __init__(self, settings: Settings, clock: Clock = time.monotonic):
+    def __init__(self, settings: BotSettings, clock: Clock = time.monotonic):
         self.users = Cooldown(settings.user_cooldown_seconds, clock)
         self.guilds = RateWindow(settings.guild_questions_per_minute, 60.0, clock)
 
@@ -79,11 +79,11 @@ class Limits:
         """Count a question and return None, or return why it is refused (nothing counted)."""
         wait = self.users.wait_for(user_id)
         if wait > 0:
-            return texts.COOLDOWN.format(seconds=math.ceil(wait))
+            return texts().COOLDOWN.format(seconds=math.ceil(wait))
         if guild_id is not None:
             wait = self.guilds.wait_for(guild_id)
             if wait > 0:
-                return texts.GUILD_BUSY.format(limit=self.guilds.limit, seconds=math.ceil(wait))
+                return texts().GUILD_BUSY.format(limit=self.guilds.limit, seconds=math.ceil(wait))
             self.guilds.hit(guild_id)
         self.users.hit(user_id)
         return None

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.discord_bot import texts
 from bot.discord_bot.access import Place
 from bot.discord_bot.answering import ask_context, deliver, refusal, say_briefly
 from bot.discord_bot.limits import QueueTimeout
+from bot.discord_bot.texts import texts
 from bot.discord_bot.views import NONE
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ async def on_message(bot: ExplainerBot, message: discord.Message) -> None:
         return
     if not question:
         name = bot.user.display_name if bot.user else "bot"
-        await _reply(message, texts.EMPTY_MENTION.format(name=name), delete_after=REFUSAL_SECONDS)
+        await _reply(message, texts().EMPTY_MENTION.format(name=name), delete_after=REFUSAL_SECONDS)
         return
     with bot.service.tracked():
         target = await _answer_channel(bot, message, question)
@@ -65,14 +65,16 @@ async def on_message(bot: ExplainerBot, message: discord.Message) -> None:
                     question, ask_context(bot, message.author.id, place)
                 )
         except asyncio.CancelledError:
-            await say_briefly(target.send(texts.SHUTTING_DOWN, allowed_mentions=NONE))
+            await say_briefly(target.send(texts().SHUTTING_DOWN, allowed_mentions=NONE))
             raise
         except QueueTimeout:
-            await target.send(texts.QUEUE_FULL, allowed_mentions=NONE, delete_after=REFUSAL_SECONDS)
+            await target.send(
+                texts().QUEUE_FULL, allowed_mentions=NONE, delete_after=REFUSAL_SECONDS
+            )
             return
         except Exception:
             log.exception("answering a mention failed")
-            await target.send(texts.FAILED, allowed_mentions=NONE)
+            await target.send(texts().FAILED, allowed_mentions=NONE)
             return
         if target is message.channel:
             await deliver(_replying_send(message), answer)

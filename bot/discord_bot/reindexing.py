@@ -10,9 +10,9 @@ from typing import Any
 
 import discord
 
-from bot.discord_bot import texts
 from bot.discord_bot.service import AnswerService
-from index.corpus.load import CorpusInvalid
+from bot.discord_bot.texts import texts
+from index import CorpusInvalid
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ ReindexFn = Callable[..., Any]
 
 class ReindexAlreadyRunning(Exception):
     def __init__(self, seconds_ago: float):
-        super().__init__(texts.REINDEX_RUNNING.format(ago=round(seconds_ago)))
+        super().__init__(texts().REINDEX_RUNNING.format(ago=round(seconds_ago)))
 
 
 class Reindexer:
@@ -60,7 +60,7 @@ class Reindexer:
             return await self._run()
         except Exception as exc:  # the report must reach the admin whatever went wrong
             log.exception("reindex failed")
-            return texts.REINDEX_FAILED.format(error=_one_line(exc))
+            return texts().REINDEX_FAILED.format(error=_one_line(exc))
 
     async def _run(self) -> str:
         service = self.service
@@ -72,17 +72,19 @@ class Reindexer:
         except CorpusInvalid as exc:
             return _invalid_report(list(exc.errors))
         if not getattr(summary, "changed", True):
-            return texts.REINDEX_UNCHANGED.format(skipped=summary.skipped, version=summary.version)
+            return texts().REINDEX_UNCHANGED.format(
+                skipped=summary.skipped, version=summary.version
+            )
         engine = service.engine
         if engine is not None:
             try:
                 await service.in_thread(engine.reload)
             except Exception as exc:
                 log.exception("reload after reindex failed")
-                return texts.REINDEX_RELOAD_FAILED.format(
+                return texts().REINDEX_RELOAD_FAILED.format(
                     version=summary.version, error=_one_line(exc)
                 )
-        return texts.REINDEX_DONE.format(
+        return texts().REINDEX_DONE.format(
             seconds=summary.seconds,
             added=summary.added,
             updated=summary.updated,
@@ -93,13 +95,13 @@ class Reindexer:
 
 
 def _default_reindex() -> ReindexFn:
-    from index.search.reindex import reindex
+    from index import reindex
 
     return reindex
 
 
 def _invalid_report(errors: list[str]) -> str:
-    lines = [texts.REINDEX_INVALID]
+    lines = [texts().REINDEX_INVALID]
     used = len(lines[0])
     for n, error in enumerate(errors):
         line = f"• {discord.utils.escape_markdown(error)}"

@@ -14,20 +14,20 @@ from pydantic import ValidationError
 
 from bot.discord_bot.client import ExplainerBot
 from bot.discord_bot.service import EngineLike
-from index.settings import Settings, get_settings
+from bot.settings import BotSettings, get_bot_settings
 
 log = logging.getLogger(__name__)
 
-EngineFactory = Callable[[Settings], EngineLike]
+EngineFactory = Callable[[BotSettings], EngineLike]
 
 
 def _fail(message: str) -> None:
     print(f"explainer bot: {message}", file=sys.stderr)
 
 
-def load_engine(settings: Settings) -> EngineLike:
+def load_engine(settings: BotSettings) -> EngineLike:
     """The real engine, with its embedding model loaded now rather than on the first question."""
-    from index.answer.engine import Engine
+    from index import Engine
 
     engine = Engine.from_settings(settings)
     engine.embedder.embed_query("warm-up")
@@ -37,13 +37,13 @@ def load_engine(settings: Settings) -> EngineLike:
 def run(
     sync_guild: int | None = None,
     *,
-    settings: Settings | None = None,
+    settings: BotSettings | None = None,
     engine_factory: EngineFactory = load_engine,
 ) -> int:
     """Run the bot until SIGINT/SIGTERM. Problems are one line on stderr and a non-zero code."""
     if settings is None:
         try:
-            settings = get_settings()
+            settings = get_bot_settings()
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"]) or "settings"

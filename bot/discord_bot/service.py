@@ -11,9 +11,8 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any, Protocol, TypeVar
 
 from bot.discord_bot.limits import AnswerGate
-from index.answer.contract import Answer
-from index.answer.records import AskContext
-from index.settings import Settings
+from bot.settings import BotSettings
+from index import Answer, AskContext
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -36,7 +35,7 @@ class AnswerService:
     """Runs every engine call in worker threads so the event loop never waits on the index,
     the model or the log; keeps track of questions in progress so shutdown can finish them."""
 
-    def __init__(self, settings: Settings, engine_factory: Callable[[], EngineLike]):
+    def __init__(self, settings: BotSettings, engine_factory: Callable[[], EngineLike]):
         self.settings = settings
         self._factory = engine_factory
         self.engine: EngineLike | None = None

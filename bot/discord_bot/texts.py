@@ -1,25 +1,54 @@
-"""The Discord adapter's own lines, read lazily from `prompts/discord.yaml`.
-
-Used as `texts.COOLDOWN`; the engine's lines are in `prompts/texts.yaml`.
-"""
+"""The Discord adapter's own lines (`prompts/discord.yaml`), typed; the engine's: texts.yaml."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
+from index.texts import load_lines
 
-from index.texts import PROMPTS_DIR
+
+@dataclass(frozen=True)
+class DiscordTexts:
+    """One field per line of `prompts/discord.yaml`; the file must have exactly these keys."""
+
+    ABOUT_BYLINE: str
+    ABOUT_COPIES: str
+    ABOUT_HOW: str
+    ABOUT_LABELS: str
+    ABOUT_TITLE: str
+    ABOUT_WHAT: str
+    CLAIMS_NONE: str
+    CLAIMS_PAGE: str
+    CLAIMS_TITLE: str
+    COOLDOWN: str
+    EMPTY_MENTION: str
+    FAILED: str
+    FEEDBACK_DOWN: str
+    FEEDBACK_DOWN_LABEL: str
+    FEEDBACK_FAILED: str
+    FEEDBACK_MODAL_LABEL: str
+    FEEDBACK_MODAL_PLACEHOLDER: str
+    FEEDBACK_MODAL_TITLE: str
+    FEEDBACK_UP: str
+    FEEDBACK_UP_LABEL: str
+    GUILD_BUSY: str
+    NOT_IN_CHANNEL: str
+    NOT_IN_DMS: str
+    NOT_IN_GUILD: str
+    NOT_READY: str
+    QUEUE_FULL: str
+    REINDEX_DONE: str
+    REINDEX_FAILED: str
+    REINDEX_INVALID: str
+    REINDEX_NOT_ADMIN: str
+    REINDEX_RELOAD_FAILED: str
+    REINDEX_RUNNING: str
+    REINDEX_STARTED: str
+    REINDEX_UNCHANGED: str
+    SHUTTING_DOWN: str
 
 
 @lru_cache(maxsize=1)
-def _lines() -> dict[str, str]:
-    data = yaml.safe_load((PROMPTS_DIR / "discord.yaml").read_text(encoding="utf-8"))
-    return {str(k): str(v) for k, v in data.items()}
-
-
-def __getattr__(name: str) -> str:
-    try:
-        return _lines()[name]
-    except KeyError:
-        raise AttributeError(f"no Discord text named {name!r} in prompts/discord.yaml") from None
+def texts() -> DiscordTexts:
+    return load_lines(DiscordTexts, "discord.yaml")

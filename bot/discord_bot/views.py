@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.discord_bot import texts
 from bot.discord_bot.rendering.pages import claims_pages
-from index.answer.records import hash_user_id
+from bot.discord_bot.texts import texts
+from index import hash_user_id
 
 if TYPE_CHECKING:
     from bot.discord_bot.client import ExplainerBot
@@ -43,7 +43,7 @@ class FeedbackButton(
             discord.ui.Button(
                 style=discord.ButtonStyle.secondary,
                 emoji="👍" if up else "👎",
-                label=texts.FEEDBACK_UP_LABEL if up else texts.FEEDBACK_DOWN_LABEL,
+                label=texts().FEEDBACK_UP_LABEL if up else texts().FEEDBACK_DOWN_LABEL,
                 custom_id=f"fb:{rating}:{answer_id}",
             )
         )
@@ -70,7 +70,7 @@ class FeedbackButton(
             return
         stored = await _record(bot, self.answer_id, who, "up", None)
         await interaction.response.send_message(
-            texts.FEEDBACK_UP if stored else texts.FEEDBACK_FAILED,
+            texts().FEEDBACK_UP if stored else texts().FEEDBACK_FAILED,
             ephemeral=True,
             allowed_mentions=NONE,
         )
@@ -78,8 +78,8 @@ class FeedbackButton(
 
 class FeedbackModal(discord.ui.Modal):
     reason: discord.ui.TextInput[FeedbackModal] = discord.ui.TextInput(
-        label=texts.FEEDBACK_MODAL_LABEL,
-        placeholder=texts.FEEDBACK_MODAL_PLACEHOLDER,
+        label=texts().FEEDBACK_MODAL_LABEL,
+        placeholder=texts().FEEDBACK_MODAL_PLACEHOLDER,
         style=discord.TextStyle.paragraph,
         required=False,
         max_length=1000,
@@ -88,7 +88,7 @@ class FeedbackModal(discord.ui.Modal):
 
     def __init__(self, answer_id: str):
         super().__init__(
-            title=texts.FEEDBACK_MODAL_TITLE,
+            title=texts().FEEDBACK_MODAL_TITLE,
             timeout=_MODAL_TIMEOUT,
             custom_id=f"fbm:{answer_id}",
         )
@@ -100,7 +100,7 @@ class FeedbackModal(discord.ui.Modal):
         who = user_hash(bot, interaction.user.id)
         stored = await _record(bot, self.answer_id, who, "down", reason)
         await interaction.response.send_message(
-            texts.FEEDBACK_DOWN if stored else texts.FEEDBACK_FAILED,
+            texts().FEEDBACK_DOWN if stored else texts().FEEDBACK_FAILED,
             ephemeral=True,
             allowed_mentions=NONE,
         )

@@ -16,11 +16,11 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.review.security import Csrf, ReviewConfigError, TokenGate, is_loopback, same_origin
-from index.answer.contract import LABELS, STATUSES
+from bot.settings import BotSettings, get_bot_settings
+from index import LABELS, STATUSES
 from index.log.context import highlight, load_article
 from index.log.query import FEEDBACK_FILTERS, VERDICTS, parse_when
 from index.log.store import AnswerLog, AnswerLogError, LogFilter, UnknownAnswer
-from index.settings import Settings, get_settings
 from index.texts import load_texts
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ def filter_from_query(params: dict[str, str]) -> LogFilter:
     )
 
 
-def create_app(settings: Settings, *, answer_log: AnswerLog | None = None) -> FastAPI:
+def create_app(settings: BotSettings, *, answer_log: AnswerLog | None = None) -> FastAPI:
     """The review app; refuses a non-loopback host without `review_token`."""
     token = settings.review_token.get_secret_value() if settings.review_token else None
     if not is_loopback(settings.review_host) and not token:
@@ -182,7 +182,7 @@ def serve(host: str | None = None, port: int | None = None) -> int:
     import uvicorn
 
     overrides = {"review_host": host, "review_port": port}
-    settings = get_settings(**{k: v for k, v in overrides.items() if v is not None})
+    settings = get_bot_settings(**{k: v for k, v in overrides.items() if v is not None})
     try:
         app = create_app(settings)
     except (ReviewConfigError, AnswerLogError) as exc:

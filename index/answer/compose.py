@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.answer.contract import BackgroundItem, Quote, Source
+from index.answer.contract import BackgroundItem, Quote
 from index.corpus.labels import label_span
 from index.corpus.load import Corpus
 from index.search.retrieval import Hit, stem, tokenize
 from index.settings import Settings
 
-METADATA_FACT_ID = "article-metadata"
 # A quote must score at least this share of the best one, so answers point rather than pad.
 RELATIVE_CUTOFF = 0.55
 LINKED_FACTS_PER_QUOTE = 2
@@ -25,8 +24,7 @@ FACT_LINK_WEIGHT = 0.5
 _METADATA_QUESTION = re.compile(
     r"\b(who\s+(wrote|authored|is\s+the\s+author|are\s+the\s+authors)|authors?\b|byline|"
     r"written\s+by|publish(ed|er)?|where\s+(was|did|is)\s+(it|this|the\s+(article|piece))\s+"
-    r"(appear|publish|run)|when\s+was\s+(it|this|the\s+(article|piece))\s+(written|published)|"
-    r"globetrotter)\b",
+    r"(appear|publish|run)|when\s+was\s+(it|this|the\s+(article|piece))\s+(written|published))\b",
     re.IGNORECASE,
 )
 
@@ -49,7 +47,7 @@ _CONTESTED = ("allegation", "opinion", "disputed")
 # A capitalized word not opening its sentence; names used this rarely mark a specific passage.
 _NAME = re.compile(r"\b[A-Z][a-z\u00e0-\u00ff]{3,}\b")
 RARE_NAME_SENTENCES = 2
-# Words in this share of the article's sentences ("castillo", "peru") say little about which one.
+# Words in this share of the article's sentences (its subject's name) say little about which one.
 COMMON_SHARE = 0.25
 
 
@@ -318,28 +316,6 @@ def names_in(question: str, names: frozenset[str]) -> set[str]:
     return set(_words(question)) & names
 
 
-def metadata_item(corpus: Corpus) -> BackgroundItem:
-    meta = corpus.article.meta
-    authors = " and ".join(meta.get("authors") or []) or "unknown authors"
-    text = (
-        f'"{corpus.article.title}" is credited to {authors} and was published by '
-        f"{meta.get('publisher', 'an unknown publisher')} on {meta.get('date', 'an unknown date')}."
-    )
-    copies = meta.get("copies") or []
-    if copies:
-        text += " Copies appeared at " + ", ".join(str(c["publisher"]) for c in copies) + "."
-    sources = [
-        Source(
-            publisher=str(c["publisher"]),
-            url=str(c["url"]),
-            date=str(c.get("date", "")),
-            title=corpus.article.title,
-        )
-        for c in copies
-    ]
-    return BackgroundItem(fact_id=METADATA_FACT_ID, text=text, sources=sources)
-
-
 def common_words(corpus: Corpus) -> frozenset[str]:
     """Words in so many of the article's sentences that sharing them shows nothing."""
     quotable = corpus.article.quotable()
@@ -349,3 +325,9 @@ def common_words(corpus: Corpus) -> frozenset[str]:
             counts[tok] = counts.get(tok, 0) + 1
     limit = max(2, COMMON_SHARE * len(quotable))
     return frozenset(t for t, n in counts.items() if n >= limit)
+
+
+def author_words(corpus: Corpus) -> tuple[str, ...]:
+    """The words of the credited authors' names (front matter), for attribution by name."""
+    names = corpus.article.meta.get("authors") or []
+    return tuple(sorted({w for n in names for w in _words(str(n)) if len(w) > 2}))

@@ -23,6 +23,7 @@ class IndexState:
     fact_claims: dict[str, list[str]]
     names: frozenset[str]
     common: frozenset[str]
+    authors: tuple[str, ...]
 
     @classmethod
     def build(cls, corpus: Corpus, pointer: IndexPointer, retriever: Retriever) -> IndexState:
@@ -34,6 +35,7 @@ class IndexState:
             compose.fact_claim_links(corpus),
             compose.rare_names(corpus),
             compose.common_words(corpus),
+            compose.author_words(corpus),
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from index.answer import compose
 from index.answer.pipeline import Draft, IndexState
+from index.corpus.card import metadata_item
 from index.search.retrieval import Hit
 from index.settings import Settings
 from index.texts import Texts
@@ -20,7 +21,7 @@ def compose_draft(
     corpus = state.corpus
     overview = not quotes_only and compose.is_overview_question(question)
     if not quotes_only and not overview and compose.is_metadata_question(question):
-        return Draft("answered", [], [compose.metadata_item(corpus)])
+        return Draft("answered", [], [metadata_item(corpus)])
     ranked = compose.score_segments(state.segments, hits, state.fact_claims)
     signals = compose.relevance_signals(hits)
     # Every content word of the question in one sentence: the article covers it, whatever cosine.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from index.answer.compose import METADATA_FACT_ID, metadata_item
 from index.answer.contract import BackgroundItem, Quote
+from index.corpus.card import METADATA_FACT_ID, metadata_item
 from index.corpus.labels import label_span
 from index.corpus.load import Corpus
 from index.texts import Texts

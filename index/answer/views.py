@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from index.answer.compose import metadata_item
 from index.answer.contract import LABELS, Source
+from index.corpus.card import metadata_item
 from index.corpus.load import Corpus
 from index.texts import Texts
 

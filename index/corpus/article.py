@@ -15,7 +15,7 @@ PartKind = Literal["title", "body", "production", "bio_heading", "bio", "source"
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _LINK_MARKERS = re.compile(r"</?u>")
 _SPACES = re.compile(r"[ \t\u00a0]+")
-# An image credit: a few words ending in a bare domain ("Pedro Castillo en.wikipedia.org").
+# An image credit: a few words ending in a bare domain ("Jane Doe en.wikipedia.org").
 _CAPTION = re.compile(r"^[^.!?]{0,80}\s[a-z0-9-]+(\.[a-z0-9-]+)*\.(org|com|net|edu|gov)$")
 _PRODUCTION = re.compile(r"^This article was (produced|distributed) by ", re.I)
 _BIO_HEADING = re.compile(r"^Author Bios?:$", re.I)

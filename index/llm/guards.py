@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from index.answer import compose
 from index.answer.contract import BackgroundItem, Quote
@@ -26,22 +27,22 @@ _ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Lt|Col|Jr|Sr|No
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _MARKUP = re.compile(r"(?m)^\s*(?:#{1,6}\s*|>\s*|[-*\u2022]\s+|\d+[.)]\s+)|[*_`~|]{1,3}")
 _MENTION = re.compile(r"@(?=(?:everyone|here)\b|[!&]?\d)")
-_ATTRIBUTED = re.compile(
-    r"\b(?:the\s+)?(?:authors?|article|piece|op-?ed|essay|writers?|text|prashad|llerena|robles|"
+# `{names}` is filled with the words of the corpus's author names (front matter), never in code.
+_ATTRIBUTED = (
+    r"\b(?:the\s+)?(?:authors?|article|piece|op-?ed|essay|writers?|text|{names}"
     r"they)\b[^.;]{0,80}?\b(?:alleg\w*|claim\w*|say\w*|said|writes?|wrote|written|assert\w*|"
     r"argu\w*|contend\w*|suggest\w*|maintain\w*|believ\w*|insist\w*|accus\w*|charg\w*|stat\w*|"
     r"report\w*|describ\w*|portray\w*|call\w*|speculat\w*|impl\w*|hint\w*|tells?|told|"
     r"recount\w*|present\w*|frame\w*|depict\w*|see|sees|view\w*|think\w*|interpret\w*|"
     r"characteri[sz]\w*|blame\w*|relay\w*|repeat\w*)\b"
-    r"|\baccording\s+to\s+(?:the\s+)?(?:authors?|article|piece|writers?|prashad|llerena|them)\b"
+    r"|\baccording\s+to\s+(?:the\s+)?(?:authors?|article|piece|writers?|{names}them)\b"
     r"|\b(?:authors?|article|writers?)['\u2019]s?\s+(?:view|account|telling|words|reading|"
     r"opinion|interpretation|claims?|allegations?|thesis|argument|framing)\b"
     r"|\b(?:in\s+their|their)\s+(?:view|account|telling|reading|opinion|interpretation)\b"
     r"|\b(?:allegedly|reportedly|purportedly|supposedly|it\s+is\s+alleged)\b"
     r"|\b(?:no|without)\s+independent\s+(?:source|evidence|confirmation)"
     r"|\bnot\s+(?:been\s+)?(?:independently\s+)?(?:confirmed|verified|corroborated|established)\b"
-    r"|\b(?:unconfirmed|unverified|uncorroborated)\b",
-    re.IGNORECASE,
+    r"|\b(?:unconfirmed|unverified|uncorroborated)\b"
 )
 # The model may not pass verdicts: that is the labels' job, and they come from the data.
 _VERDICT = re.compile(
@@ -98,8 +99,15 @@ def passes_verdict(sentence: str) -> bool:
     return False
 
 
-def attributed(sentence: str) -> bool:
-    return bool(_ATTRIBUTED.search(sentence))
+@lru_cache(maxsize=8)
+def _attribution(names: tuple[str, ...]) -> re.Pattern[str]:
+    alternation = "".join(f"{re.escape(n)}|" for n in names)
+    return re.compile(_ATTRIBUTED.replace("{names}", alternation), re.IGNORECASE)
+
+
+def attributed(sentence: str, authors: tuple[str, ...] = ()) -> bool:
+    """The sentence says who asserts it: the authors (by role or, given, by name), the article…"""
+    return bool(_attribution(authors).search(sentence))
 
 
 def words(text: str, common: frozenset[str]) -> set[str]:
@@ -123,12 +131,20 @@ def needs_attribution(context: Context, quotes: list[Quote]) -> list[str]:
     return texts
 
 
-def unattributed(sentence: str, texts: list[str], common: frozenset[str]) -> bool:
+def unattributed(
+    sentence: str, texts: list[str], common: frozenset[str], authors: tuple[str, ...] = ()
+) -> bool:
     """The sentence restates one of `texts` without saying who asserts it."""
-    return not attributed(sentence) and any(restates(sentence, t, common) for t in texts)
+    return not attributed(sentence, authors) and any(restates(sentence, t, common) for t in texts)
 
 
-def guard_summary(raw: str, article_text: str, texts: list[str], common: frozenset[str]) -> Guarded:
+def guard_summary(
+    raw: str,
+    article_text: str,
+    texts: list[str],
+    common: frozenset[str],
+    authors: tuple[str, ...] = (),
+) -> Guarded:
     """Drop verdicts and non-verbatim quotations sentence by sentence; find unattributed claims."""
     result = Guarded(None)
     kept: list[str] = []
@@ -147,7 +163,7 @@ def guard_summary(raw: str, article_text: str, texts: list[str], common: frozens
         drop = {n for n, (a, b) in enumerate(spans) for s, e in bad if a < e and s < b}
         result.bad_quotations.extend(kept[n] for n in sorted(drop))
         kept = [sentence for n, sentence in enumerate(kept) if n not in drop]
-    result.unattributed = [s for s in kept if unattributed(s, texts, common)]
+    result.unattributed = [s for s in kept if unattributed(s, texts, common, authors)]
     result.summary = " ".join(kept) or None
     return result
 

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-from string import Template
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -17,9 +13,8 @@ from index.answer.contract import BackgroundItem, Quote
 from index.corpus.labels import label_span
 from index.corpus.load import Corpus
 from index.search.retrieval import Hit
-from index.texts import PROMPTS_DIR
+from index.texts import Prompts
 
-PROMPT_FILES = ("system.md", "legend.md", "answer.md")
 MAX_PASSAGES = 10
 MAX_FACTS = 6
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.IGNORECASE)
@@ -29,28 +24,6 @@ _REFUSAL = re.compile(
     r"(?:help|assist|answer|comply|provide|do that)|as an ai)\b",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True)
-class Prompts:
-    system: str
-    legend: str
-    answer: Template
-    sha256: str
-
-
-@lru_cache(maxsize=4)
-def load_prompts(directory: Path = PROMPTS_DIR) -> Prompts:
-    """Read the prompt files once; the hash covers all of them, names included."""
-    digest = hashlib.sha256()
-    texts: dict[str, str] = {}
-    for name in PROMPT_FILES:
-        raw = (directory / name).read_bytes()
-        digest.update(name.encode() + b"\0" + raw + b"\0")
-        texts[name] = raw.decode("utf-8").strip()
-    return Prompts(
-        texts["system.md"], texts["legend.md"], Template(texts["answer.md"]), digest.hexdigest()
-    )
 
 
 @dataclass(frozen=True)

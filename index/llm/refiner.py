@@ -16,8 +16,8 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from index.answer import compose
 from index.answer.pipeline import Draft, IndexState
+from index.corpus.card import METADATA_FACT_ID
 from index.corpus.load import Corpus
 from index.llm.guards import (
     build_background,
@@ -31,14 +31,13 @@ from index.llm.prompt import (
     Reply,
     ReplyError,
     build_context,
-    load_prompts,
     message_text,
     parse_reply,
     render_messages,
 )
 from index.search.retrieval import Hit
 from index.settings import Settings
-from index.texts import PROMPTS_DIR, Texts, load_texts
+from index.texts import PROMPTS_DIR, Texts, load_prompts, load_texts
 
 log = logging.getLogger(__name__)
 
@@ -191,7 +190,7 @@ class LLMRefiner:
             return self._model
 
     def __call__(self, state: IndexState, question: str, hits: list[Hit], draft: Draft) -> Draft:
-        if any(b.fact_id == compose.METADATA_FACT_ID for b in draft.background):
+        if any(b.fact_id == METADATA_FACT_ID for b in draft.background):
             return draft  # the byline answer comes from the article's metadata alone
         began = time.perf_counter()
         try:
@@ -222,13 +221,13 @@ class LLMRefiner:
             return self._fallback(draft, kind, "llm_unavailable")
         log.info("llm replied in %.0f ms (%s)", _ms(began), self.spec)
         try:
-            return self._compose(corpus, context, reply, draft, state.common)
+            return self._compose(corpus, context, reply, draft, state)
         except Exception:
             log.exception("llm fault error: the reply could not be composed")
             return self._fallback(draft, "error", "llm_unavailable")
 
     def _compose(
-        self, corpus: Corpus, context: Context, reply: Reply, draft: Draft, common: frozenset[str]
+        self, corpus: Corpus, context: Context, reply: Reply, draft: Draft, state: IndexState
     ) -> Draft:
         cited = resolve_citations(reply, context)
         if cited.dropped:
@@ -240,7 +239,11 @@ class LLMRefiner:
                 build_background(corpus, cited.fact_ids, quotes, self.settings) or background
             )
         guarded = guard_summary(
-            reply.summary, corpus.article.text, needs_attribution(context, quotes), common
+            reply.summary,
+            corpus.article.text,
+            needs_attribution(context, quotes),
+            state.common,
+            state.authors,
         )
         if guarded.bad_quotations:
             log.info(

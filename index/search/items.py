@@ -48,7 +48,7 @@ def build_items(corpus: Corpus) -> list[Item]:
                 )
             )
     # Windows run across paragraph breaks too: a question and the answer that opens the next
-    # paragraph ("Why did ...?" / "The pressure got to Castillo ...") belong together.
+    # paragraph (a rhetorical "Why did ...?" and the sentence answering it) belong together.
     body = [s for p in article.paragraphs if p.kind == "body" for s in p.sentences]
     for i in range(len(body) - WINDOW_SENTENCES + 1):
         group = body[i : i + WINDOW_SENTENCES]

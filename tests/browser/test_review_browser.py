@@ -12,8 +12,8 @@ import pytest
 import uvicorn
 
 from bot.review.server import create_app
+from bot.settings import BotSettings
 from index.log.store import AnswerLog
-from index.settings import Settings
 from tests.test_answerlog_records import MEETING, fill, write_article
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -45,7 +45,7 @@ def log_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def base_url(tmp_path: Path, log_path: Path) -> Iterator[str]:
-    settings = Settings(  # type: ignore[call-arg]
+    settings = BotSettings(  # type: ignore[call-arg]
         _env_file=None, log_db=log_path, corpus_dir=tmp_path / "corpus"
     )
     port = _free_port()

@@ -56,14 +56,14 @@ def main() -> int:
 
     from bot.discord_bot.client import ExplainerBot
     from bot.discord_bot.runner import serve
+    from bot.settings import BotSettings
     from index.log.store import AnswerLog
-    from index.settings import Settings
 
     discord.http.Route.BASE = f"http://127.0.0.1:{args.port}/api/v10"
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(
         f"ws://127.0.0.1:{args.port}/gateway"
     )
-    settings = Settings(
+    settings = BotSettings(
         _env_file=None,  # type: ignore[call-arg]
         data_dir=args.data,
         discord_token=args.token,

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.discord_bot.client import ExplainerBot
-from index.settings import Settings
+from bot.settings import BotSettings
 
 
-def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
+def make_settings(tmp_path: Path, **overrides: Any) -> BotSettings:
     values: dict[str, Any] = {
         "data_dir": tmp_path / "data",
         "discord_token": "fake-bot-token",
@@ -21,7 +21,7 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "user_hash_salt": "test-salt",
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return BotSettings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
 @dataclass
@@ -29,7 +29,7 @@ class Running:
     bot: ExplainerBot
     task: asyncio.Task[int]
     engine: Any
-    settings: Settings
+    settings: BotSettings
 
     async def stop(self) -> int:
         self.bot.request_shutdown()

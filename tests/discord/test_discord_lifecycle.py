@@ -15,9 +15,9 @@ from discord_harness import make_settings
 from fake_discord import FakeDiscord
 from fake_engine import FakeEngine
 
-from bot.discord_bot import texts
 from bot.discord_bot.client import ExplainerBot
 from bot.discord_bot.runner import run, serve
+from bot.discord_bot.texts import texts
 from index.log.store import AnswerLog
 
 HERE = Path(__file__).resolve().parent
@@ -141,7 +141,7 @@ async def test_graceful_shutdown_finishes_the_answer_in_progress_and_refuses_new
     stopping = running.bot.request_shutdown()
     late = await fake.slash("ask", question="Who voted?", user=fake.other_member)
     await fake.wait_for(lambda: late.callbacks)
-    assert late.callbacks[0]["data"]["content"] == texts.SHUTTING_DOWN
+    assert late.callbacks[0]["data"]["content"] == texts().SHUTTING_DOWN
     engine.release.set()
     await stopping
 
@@ -165,7 +165,7 @@ async def test_an_answer_past_the_grace_period_is_cancelled_but_still_logged(
     engine.release.set()
     await stopping
     assert not any(m.components for m in asked.messages)
-    assert [m.content for m in asked.visible] == [texts.SHUTTING_DOWN]
+    assert [m.content for m in asked.visible] == [texts().SHUTTING_DOWN]
     assert AnswerLog(answer_log.path).count() == 1
 
 

@@ -7,7 +7,7 @@ import asyncio
 from fake_discord import FakeDiscord, InteractionRecord
 from fake_engine import FakeEngine
 
-from bot.discord_bot import texts
+from bot.discord_bot.texts import texts
 
 
 def _private_refusal(record: InteractionRecord) -> str | None:
@@ -63,7 +63,7 @@ async def test_when_every_answer_slot_stays_busy_the_queued_question_times_out_p
 
     assert queued.callback_types == [5]  # deferred at once, then waited for a slot
     [line] = queued.visible
-    assert line.ephemeral and line.content == texts.QUEUE_FULL
+    assert line.ephemeral and line.content == texts().QUEUE_FULL
     engine.release.set()
     await fake.wait_for(lambda: any(m.components for m in busy.messages))
     assert [c[1] for c in engine.calls] == ["Who arrested Castillo?"]
@@ -90,7 +90,7 @@ async def test_channels_outside_the_allowlist_are_refused(fake: FakeDiscord, sta
         "ask", question="Who arrested Castillo?", channel_id=fake.other_channel_id
     )
     await fake.wait_for(lambda: record.callbacks)
-    assert _private_refusal(record) == texts.NOT_IN_CHANNEL
+    assert _private_refusal(record) == texts().NOT_IN_CHANNEL
     assert running.engine.calls == []
 
 
@@ -98,4 +98,4 @@ async def test_guilds_outside_the_allowlist_are_refused(fake: FakeDiscord, start
     await start_bot(guild_allowlist="42")
     record = await fake.slash("about")
     await fake.wait_for(lambda: record.callbacks)
-    assert _private_refusal(record) == texts.NOT_IN_GUILD
+    assert _private_refusal(record) == texts().NOT_IN_GUILD

@@ -6,7 +6,7 @@ import asyncio
 
 from fake_discord import FakeDiscord, Sent
 
-from bot.discord_bot import texts
+from bot.discord_bot.texts import texts
 
 
 def _with_buttons(messages: list[Sent]) -> list[Sent]:
@@ -96,7 +96,7 @@ async def test_a_bare_mention_gets_a_hint_not_an_answer(fake: FakeDiscord, start
     await fake.user_message("", mention_bot=True)
     await fake.wait_for(lambda: fake.channel_messages.get(fake.channel_id))
     [hint] = fake.channel_messages[fake.channel_id]
-    assert hint.content == texts.EMPTY_MENTION.format(name="Explainer")
+    assert hint.content == texts().EMPTY_MENTION.format(name="Explainer")
     assert running.engine.calls == []
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fake_discord import FakeDiscord
 from fake_engine import FakeEngine
 
-from bot.discord_bot import texts
+from bot.discord_bot.texts import texts
 
 
 async def test_claims_are_grouped_by_label_and_paged_with_buttons(fake: FakeDiscord, start_bot):
@@ -66,4 +66,4 @@ async def test_a_failing_command_tells_the_member_instead_of_thinking_forever(
     await start_bot(NoIndex(answer_log))
     record = await fake.slash("claims")
     message = await fake.wait_for(lambda: next(iter(record.visible), None))
-    assert message.content == texts.FAILED and message.ephemeral
+    assert message.content == texts().FAILED and message.ephemeral

@@ -8,7 +8,7 @@ import threading
 
 from fake_discord import FakeDiscord
 
-from bot.discord_bot import texts
+from bot.discord_bot.texts import texts
 from index.corpus.load import CorpusInvalid
 from index.search.reindex import ReindexSummary
 
@@ -35,7 +35,7 @@ async def test_a_member_without_manage_server_is_refused(fake: FakeDiscord, star
     await start_bot(reindex_fn=reindex)
     record = await fake.slash("reindex", user=fake.member)
     await fake.wait_for(lambda: record.callbacks)
-    assert record.callbacks[0]["data"]["content"] == texts.REINDEX_NOT_ADMIN
+    assert record.callbacks[0]["data"]["content"] == texts().REINDEX_NOT_ADMIN
     assert record.callbacks[0]["data"]["flags"] & 64
     assert reindex.calls == []
 
@@ -55,7 +55,7 @@ async def test_an_admin_runs_it_and_the_engine_reloads(fake: FakeDiscord, start_
     record = await fake.slash("reindex", user=fake.admin)
     await fake.wait_for(lambda: len(record.messages) >= 2)
 
-    assert record.callbacks[0]["data"]["content"] == texts.REINDEX_STARTED
+    assert record.callbacks[0]["data"]["content"] == texts().REINDEX_STARTED
     report = record.messages[-1]
     assert report.ephemeral
     assert report.content.startswith(
@@ -71,7 +71,7 @@ async def test_the_admin_allowlist_narrows_who_may_reindex(fake: FakeDiscord, st
     await start_bot(reindex_fn=reindex, admin_user_ids=str(fake.member.id))
     record = await fake.slash("reindex", user=fake.admin)
     await fake.wait_for(lambda: record.callbacks)
-    assert record.callbacks[0]["data"]["content"] == texts.REINDEX_NOT_ADMIN
+    assert record.callbacks[0]["data"]["content"] == texts().REINDEX_NOT_ADMIN
     assert reindex.calls == []
 
 
@@ -80,7 +80,7 @@ async def test_a_manager_with_an_allowlisted_role_may_reindex(fake: FakeDiscord,
     await start_bot(reindex_fn=reindex, admin_role_ids=f"{fake.admin_role},99")
     record = await fake.slash("reindex", user=fake.admin)
     await fake.wait_for(lambda: len(record.messages) >= 2)
-    assert record.callbacks[0]["data"]["content"] == texts.REINDEX_STARTED
+    assert record.callbacks[0]["data"]["content"] == texts().REINDEX_STARTED
     assert len(reindex.calls) == 1
 
 
@@ -92,7 +92,7 @@ async def test_validation_errors_are_reported_and_nothing_reloads(fake: FakeDisc
     record = await fake.slash("reindex", user=fake.admin)
     await fake.wait_for(lambda: len(record.messages) >= 2)
     report = record.messages[-1].content
-    assert report.startswith(texts.REINDEX_INVALID)
+    assert report.startswith(texts().REINDEX_INVALID)
     assert "claims.yaml:12: quote not found in the article" in report
     assert "facts/x.md:3: no url" in report
     assert running.engine.reloads == 0

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from bot.discord_bot import texts
 from bot.discord_bot.rendering.splitter import split_markdown
-from index.answer.contract import LABELS
+from bot.discord_bot.texts import texts
+from index import LABELS
 
 # Room under the limit for the page footer.
 CLAIMS_PAGE_CHARS = 1800
@@ -43,9 +43,9 @@ def claims_pages(
 ) -> list[str]:
     """The claims grouped by label (in the contract's order), cut into pages with a footer."""
     if not claims:
-        return [texts.CLAIMS_NONE]
+        return [texts().CLAIMS_NONE]
     which = f": {legend.get(label, label)}" if label else ""
-    parts = [texts.CLAIMS_TITLE.format(which=which)]
+    parts = [texts().CLAIMS_TITLE.format(which=which)]
     for group_label in LABELS:
         group = sorted((c for c in claims if c.label == group_label), key=lambda c: c.paragraph)
         if not group:
@@ -57,7 +57,7 @@ def claims_pages(
     if len(pages) == 1:
         return pages
     return [
-        f"{page}\n\n{texts.CLAIMS_PAGE.format(page=n, pages=len(pages))}"
+        f"{page}\n\n{texts().CLAIMS_PAGE.format(page=n, pages=len(pages))}"
         for n, page in enumerate(pages, start=1)
     ]
 
@@ -65,14 +65,14 @@ def claims_pages(
 def about_text(about: AboutLike) -> str:
     authors = " and ".join(about.authors) or about.publisher
     lines = [
-        texts.ABOUT_TITLE.format(title=about.title),
-        texts.ABOUT_BYLINE.format(authors=authors, publisher=about.publisher, date=about.date),
+        texts().ABOUT_TITLE.format(title=about.title),
+        texts().ABOUT_BYLINE.format(authors=authors, publisher=about.publisher, date=about.date),
         "",
         about.summary,
     ]
     if about.copies:
-        lines += ["", texts.ABOUT_COPIES]
+        lines += ["", texts().ABOUT_COPIES]
         lines += [f"• {c.publisher} ({c.date}) <{c.url}>" for c in about.copies]
-    lines += ["", texts.ABOUT_WHAT, texts.ABOUT_HOW, "", texts.ABOUT_LABELS]
+    lines += ["", texts().ABOUT_WHAT, texts().ABOUT_HOW, "", texts().ABOUT_LABELS]
     lines += [f"• `{label}`: {words}" for label, words in about.label_legend.items()]
     return "\n".join(lines)

@@ -15,13 +15,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from bot.logs_render import render_detail, render_stats, when
+from bot.cli.logs_render import render_detail, render_stats, when
+from index import Settings, get_settings
 from index.log.context import detail_json, load_article
 from index.log.export import eval_yaml, to_csv, to_jsonl
 from index.log.query import iso, parse_when
 from index.log.stats import Embed
 from index.log.store import AnswerLog, AnswerLogError, AnswerLogMissing, LogFilter
-from index.settings import Settings, get_settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 

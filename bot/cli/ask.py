@@ -10,14 +10,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from index.settings import get_settings
+from index import get_settings
 
 DEFAULT_EVAL_SETS = (Path("evals/dev-questions.yaml"), Path("evals/out-of-scope.yaml"))
 
 
 def _engine(llm: str | None = None):
-    from index.answer.engine import Engine
-    from index.llm.refiner import LLMConfigError
+    from index import Engine, LLMConfigError
 
     overrides = {"llm": llm} if llm else {}
     settings = get_settings(**overrides)

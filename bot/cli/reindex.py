@@ -9,8 +9,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from index.corpus.load import CorpusInvalid
-from index.settings import get_settings
+from index import CorpusInvalid, get_settings
 
 
 def reindex_command(
@@ -22,7 +21,7 @@ def reindex_command(
     Unchanged items are not re-embedded and a no-op run does not load the model. On a validation
     error every problem is printed as `file:line: what is wrong` and the live index is untouched.
     """
-    from index.search.reindex import reindex
+    from index import reindex
 
     settings = get_settings()
     err = Console(stderr=True)

@@ -6,17 +6,21 @@ import logging
 
 import typer
 
-from bot import cli_ask, cli_index
+from bot.cli import ask, reindex
+from bot.cli.logs import app as logs_app
 
 app = typer.Typer(
-    help="Explain the article 'The U.S. Egged On The Coup In Peru' with verbatim, labelled quotes.",
+    help="Answer questions about one article (the corpus) with its own words, each claim labelled.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.command("reindex")(cli_index.reindex_command)
-app.command("ask")(cli_ask.ask_command)
-app.command("eval")(cli_ask.eval_command)
+app.command("reindex")(reindex.reindex_command)
+app.command("ask")(ask.ask_command)
+app.command("eval")(ask.eval_command)
+app.add_typer(
+    logs_app, name="logs", help="Review the answer log: list, show, review, export, stats."
+)
 
 
 @app.command("bot")
@@ -42,13 +46,6 @@ def review_command(
     raise typer.Exit(serve(host=host, port=port))
 
 
-def _add_logs() -> None:
-    from bot.logs_cli import app as logs_app
-
-    app.add_typer(logs_app, name="logs", help="Review the answer log: list, show, review, export.")
-
-
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    _add_logs()
     app()
