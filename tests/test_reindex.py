@@ -121,12 +121,17 @@ def test_editing_one_fact_reembeds_only_that_fact(settings: Settings) -> None:
 def test_deleting_one_fact_removes_it_from_the_index(settings: Settings) -> None:
     reindex(settings, embedder=FakeEmbedder())
     gone = unreferenced_facts()[0]
+    asks = len(load_corpus(settings.corpus_dir).facts[gone].asks)
     (settings.corpus_dir / "background" / f"{gone}.md").unlink()
     fake = FakeEmbedder()
     summary = reindex(settings, embedder=fake)
     assert fake.embedded == []
-    assert (summary.added, summary.updated, summary.deleted) == (0, 0, 1)
-    assert f"fact:{gone}" not in live_ids(settings)
+    # The card goes, and with it the curated asks that pointed at it.
+    assert (summary.added, summary.updated, summary.deleted) == (0, 0, 1 + asks)
+    assert not any(
+        i.startswith(f"fact:{gone}") or i.startswith(f"ask:fact:{gone}#")
+        for i in live_ids(settings)
+    )
 
 
 def test_only_the_live_and_previous_versions_are_kept(settings: Settings) -> None:

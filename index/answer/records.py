@@ -9,7 +9,7 @@ from typing import Literal
 
 from index.answer.contract import Answer
 
-CandidateKind = Literal["sentence", "window", "claim", "fact"]
+CandidateKind = Literal["sentence", "window", "claim", "fact", "ask"]
 
 
 @dataclass(frozen=True)

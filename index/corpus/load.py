@@ -42,6 +42,8 @@ class Claim:
     supported_by: tuple[str, ...]
     contradicted_by: tuple[str, ...]
     line: int = field(default=0, compare=False)
+    # Questions, in a curator's words, that this claim answers (embedded to point at it).
+    asks: tuple[str, ...] = ()
 
     @property
     def fact_ids(self) -> tuple[str, ...]:
@@ -64,6 +66,7 @@ class Fact:
     tags: tuple[str, ...]
     text: str
     sources: tuple[Source, ...]
+    asks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,7 @@ def _load_claims(path: Path, article: Article, errors: list[str]) -> tuple[list,
             "note",
             "supported_by",
             "contradicted_by",
+            "asks",
             "__line__",
         }
         if extra:
@@ -176,6 +180,10 @@ def _load_claims(path: Path, article: Article, errors: list[str]) -> tuple[list,
         except TypeError:
             errors.append(f"{at}: claim '{cid}': supported_by/contradicted_by must be lists of ids")
             continue
+        asks = _asks(raw.get("asks"))
+        if asks is None:
+            errors.append(f"{at}: claim '{cid}': asks must be a list of one-line questions")
+            asks = ()
         group = raw.get("group")
         claims.append(
             Claim(
@@ -189,6 +197,7 @@ def _load_claims(path: Path, article: Article, errors: list[str]) -> tuple[list,
                 supported,
                 contradicted,
                 line,
+                asks,
             )
         )
     not_claims: list[NotClaim] = []
@@ -262,6 +271,9 @@ def _load_fact(path: Path, errors: list[str]) -> Fact | None:
     if not isinstance(tags, list):
         problems.append("tags must be a list")
         tags = []
+    asks = _asks(meta.get("asks"))
+    if asks is None:
+        problems.append("asks must be a list of one-line questions")
     if problems:
         errors.extend(f"{where}:2: {p}" for p in problems)
         return None
@@ -272,7 +284,19 @@ def _load_fact(path: Path, errors: list[str]) -> Fact | None:
         tuple(str(t) for t in tags),
         text,
         tuple(sources),
+        asks or (),
     )
+
+
+def _asks(raw: object) -> tuple[str, ...] | None:
+    """Curated example questions: a list of non-empty one-line strings (None when malformed)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(a, str) and a.strip() for a in raw):
+        return None
+    if any("\n" in a.strip() for a in raw):
+        return None
+    return tuple(a.strip() for a in raw)
 
 
 def load_corpus(directory: Path) -> Corpus:

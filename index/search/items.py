@@ -1,4 +1,5 @@
-"""The retrievable units of a corpus: article sentences, paragraph windows, claims and facts."""
+"""The retrievable units of a corpus: article sentences, paragraph windows, claims, facts, and
+the curated asks (example questions) that point at a claim or a fact."""
 
 from __future__ import annotations
 
@@ -20,10 +21,21 @@ class Item:
     metadata: dict
     # What the embedding model sees, when it needs more than `text` (a claim with its sentence).
     context: str = ""
+    # Words the lexical index sees besides `text` (a card's tags).
+    keywords: str = ""
 
     @property
     def embed_text(self) -> str:
         return f"{self.text} {self.context}".strip()
+
+    @property
+    def lexical_text(self) -> str:
+        return f"{self.text} {self.keywords}".strip()
+
+    @property
+    def target(self) -> str | None:
+        """For an ask, the id of the item it points at (`claim:…` or `fact:…`)."""
+        return self.metadata.get("target") if self.kind == "ask" else None
 
     def content_hash(self, model_id: str) -> str:
         payload = json.dumps(
@@ -94,6 +106,12 @@ def build_items(corpus: Corpus) -> list[Item]:
                     "date": fact.date,
                     "sources": " ".join(s.url for s in fact.sources),
                 },
+                keywords=" ".join(fact.tags),
             )
         )
+    targets = [(f"claim:{c.id}", c.asks) for c in corpus.claims]
+    targets += [(f"fact:{f.id}", f.asks) for f in corpus.facts.values()]
+    for target, asks in targets:
+        for n, ask in enumerate(asks, start=1):
+            items.append(Item(f"ask:{target}#{n}", "ask", ask, {"target": target}))
     return items

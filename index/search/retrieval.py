@@ -121,7 +121,7 @@ class Retriever:
         # bm25s sets its own logger to DEBUG when imported; keep its per-build line quiet.
         logging.getLogger("bm25s").setLevel(logging.WARNING)
         self._bm25 = bm25s.BM25()
-        docs = [tokenize(item.text) for item in items]
+        docs = [tokenize(item.lexical_text) for item in items]
         self._bm25.index(docs, show_progress=False)
         self._vocab = sorted({t for doc in docs for t in doc})
         self._vocab_set = frozenset(self._vocab)
@@ -188,11 +188,20 @@ class Retriever:
             if i in self.items
         }
 
+    def _fold_asks(self, scores: dict[str, float]) -> dict[str, float]:
+        """An ask's score goes to the claim or fact it points at (the best of it and its asks)."""
+        folded: dict[str, float] = {}
+        for item_id, score in scores.items():
+            target = self.items[item_id].target or item_id
+            if target in self.items:
+                folded[target] = max(folded.get(target, score), score)
+        return folded
+
     def search(self, question: str) -> list[Hit]:
         """Rank article units and background facts, each pool fused on its own."""
         question = topic_of(question)
-        dense = self.dense(question)
-        lexical = self.lexical(question)
+        dense = self._fold_asks(self.dense(question))
+        lexical = self._fold_asks(self.lexical(question))
         fused: dict[str, float] = {}
         for pool in (_ARTICLE_KINDS, ("fact",)):
             for ranking in (dense, lexical):
