@@ -133,6 +133,10 @@ class Engine:
     def reload(self) -> None:
         self.load()
 
+    def snapshot(self) -> IndexState:
+        """The live index version's state (loading it if needed), for tools and tests."""
+        return self._ready_state()
+
     def _ready_state(self) -> IndexState:
         state = self._state
         if state is not None:
