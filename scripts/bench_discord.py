@@ -19,13 +19,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TESTS = ROOT / "tests" / "discord"
-sys.path[:0] = [str(ROOT), str(TESTS)]
-
-from fake_discord import FakeDiscord  # noqa: E402
-from fake_payloads import FakeUser, snowflake  # noqa: E402
+sys.path[:0] = [str(ROOT)]
 
 from index.log.store import AnswerLog  # noqa: E402
+from tests.support.discord.fake_discord import FakeDiscord  # noqa: E402
+from tests.support.discord.fake_payloads import FakeUser, snowflake  # noqa: E402
+from tests.support.discord.harness import BOT_CHILD  # noqa: E402
 
 QUESTIONS = (
     "Who arrested Pedro Castillo?",
@@ -61,7 +60,7 @@ async def bench(args: argparse.Namespace) -> int:
         )
     child = await asyncio.create_subprocess_exec(
         sys.executable,
-        str(TESTS / "bot_child.py"),
+        str(BOT_CHILD),
         "--port", str(fake.port),
         "--data", str(data),
         "--guild", str(fake.guild.id),

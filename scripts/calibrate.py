@@ -1,36 +1,173 @@
-"""Print the relevance signals behind the status decision for each evaluation question.
+"""Fit the status thresholds on the development split; report them on the held-out split.
 
-Used to choose `article_min_score`, `background_min_score` and the margin rule; run it after
-changing the corpus or the embedding model: `python scripts/calibrate.py evals/*.yaml`.
+    python scripts/calibrate.py            # fit, print figures, do not write
+    python scripts/calibrate.py --write    # also store them in CORPUS_DIR/calibration.yaml
+
+The fit split is our development sets (dev-questions, dev-extra, out-of-scope, robustness);
+evals/heldout.yaml is only reported, never fitted on. The thresholds are stored under the
+embedding model's id, so each model keeps its own (cosines of different models differ).
+Coordinate ascent on status accuracy; among equally good values the middle of the widest run is
+kept (the largest margin).
 """
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
+import random
 import sys
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from index.answer import compose
 from index.answer.engine import Engine
-from index.evaluate import load_cases
+from index.answer.query import Query
+from index.answer.status import decide, routed_intent
+from index.evaluate import Case, load_cases
+from index.search.calibration import NAMES, Thresholds, write_calibration
 from index.settings import get_settings
 
+ROOT = Path(__file__).resolve().parents[1]
+FIT = (
+    ROOT / "evals/dev-questions.yaml",
+    ROOT / "evals/out-of-scope.yaml",
+    ROOT / "evals/robustness.yaml",
+    ROOT / "evals/dev-extra.yaml",
+)
+HELD_OUT = (ROOT / "evals/heldout.yaml",)
+ROUNDS = 3
+RESTARTS = 24
+RESTART_SEED = 7
 
-def main(paths: list[str]) -> None:
-    engine = Engine.from_settings(get_settings(), with_log=False)
-    state = engine._ready_state()
-    print(
-        f"{'id':5} {'expected':17} {'art_dense':>9} {'art_bm25':>8} {'fact_dense':>10} "
-        f"{'fact_bm25':>9}  question"
-    )
-    for case in load_cases(Path(p) for p in paths):
-        hits = state.retriever.search(case.question)
-        signals = compose.relevance_signals(hits)
-        print(
-            f"{case.id:5} {case.status:17} {signals.article_dense:9.3f} "
-            f"{signals.article_bm25:8.2f} {signals.fact_dense:10.3f} {signals.fact_bm25:9.2f}  "
-            f"{case.question[:60]}"
+
+@dataclass(frozen=True)
+class Observed:
+    case: Case
+    query: Query
+    signals: compose.Signals
+    covered: bool
+    named: bool
+
+
+def observe(engine: Engine, cases: list[Case]) -> list[Observed]:
+    state = engine.snapshot()
+    seen = []
+    for case in cases:
+        query = engine.parse(state, case.question)
+        hits = state.retriever.search(query.topic)
+        seen.append(
+            Observed(
+                case,
+                query,
+                compose.relevance_signals(hits),
+                state.retriever.covered(query.tokens),
+                bool(query.names),
+            )
         )
+    return seen
+
+
+def status(o: Observed, limits: Thresholds) -> str:
+    if not o.case.question.strip():
+        return "rejected_input"  # decided before any of this
+    if routed_intent(o.query, o.signals, limits) != "topic":
+        return "answered"
+    return decide(o.signals, covered=o.covered, named=o.named, limits=limits)
+
+
+def accuracy(seen: list[Observed], limits: Thresholds) -> float:
+    return sum(status(o, limits) == o.case.status for o in seen) / max(1, len(seen))
+
+
+def candidates(seen: list[Observed], name: str) -> list[float]:
+    """Midpoints between the observed values of the signal a threshold is compared with."""
+    if name == "named_bonus":
+        return [n / 200 for n in range(21)]  # 0 to 0.1
+    if name == "intent_margin":
+        gaps = sorted(
+            {
+                round(o.query.nearest_score - max(o.signals.article_dense, o.signals.fact_dense), 4)
+                for o in seen
+                if o.query.nearest is not None
+            }
+        )
+        mids = [(a + b) / 2 for a, b in zip(gaps, gaps[1:], strict=False)]
+        return [*mids, 2.0]
+    pick = {
+        "article_min_score": lambda s: [s.article_dense],
+        "background_min_score": lambda s: [s.fact_dense],
+        "no_article_margin": lambda s: [s.background_lead()],
+        "lexical_min_score": lambda s: [s.article_bm25, s.fact_bm25],
+    }[name]
+    values = sorted({round(v, 4) for o in seen for v in pick(o.signals)})
+    mids = [(a + b) / 2 for a, b in zip(values, values[1:], strict=False)]
+    return [values[0] - 0.01, *mids, values[-1] + 0.01] if values else [0.0]
+
+
+def widest_best(values: list[float], scores: list[float]) -> float:
+    best = max(scores)
+    runs: list[list[float]] = []
+    for value, score in zip(values, scores, strict=True):
+        if score == best and runs and runs[-1][-1] == values[values.index(value) - 1]:
+            runs[-1].append(value)
+        elif score == best:
+            runs.append([value])
+    run = max(runs, key=lambda r: r[-1] - r[0])
+    return (run[0] + run[-1]) / 2  # the middle in value: the widest margin on either side
+
+
+def ascend(seen: list[Observed], start: Thresholds) -> Thresholds:
+    limits = start
+    for _ in range(ROUNDS):
+        for name in NAMES:
+            values = candidates(seen, name)
+            scores = [accuracy(seen, dataclasses.replace(limits, **{name: v})) for v in values]
+            limits = dataclasses.replace(limits, **{name: widest_best(values, scores)})
+    return limits
+
+
+def fit(seen: list[Observed], start: Thresholds) -> Thresholds:
+    """Coordinate ascent from the current values and from seeded random starts; the best wins."""
+    rng = random.Random(RESTART_SEED)
+    starts = [start] + [
+        Thresholds(**{n: rng.choice(candidates(seen, n)) for n in NAMES}) for _ in range(RESTARTS)
+    ]
+    results = [ascend(seen, s) for s in starts]
+    return max(results, key=lambda t: accuracy(seen, t))
+
+
+def report(title: str, seen: list[Observed], limits: Thresholds) -> None:
+    misses = Counter(
+        f"{o.case.status}->{status(o, limits)}" for o in seen if status(o, limits) != o.case.status
+    )
+    print(f"  {title:28} status accuracy {accuracy(seen, limits):6.1%}  ({len(seen)} cases)")
+    for kind, n in sorted(misses.items()):
+        print(f"      {kind}: {n}")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="store the fitted thresholds")
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    engine = Engine.from_settings(settings, with_log=False)
+    state = engine.snapshot()
+    fit_seen = observe(engine, load_cases(FIT))
+    held_seen = observe(engine, load_cases(HELD_OUT))
+    before = state.thresholds
+    after = fit(fit_seen, before)
+    model = state.pointer.model_id
+    print(f"model {model}")
+    for label, limits in (("current", before), ("fitted", after)):
+        print(f"{label}: " + ", ".join(f"{n}={getattr(limits, n):.4f}" for n in NAMES))
+        report("fit (development sets)", fit_seen, limits)
+        report("held-out (report only)", held_seen, limits)
+    if args.write:
+        path = write_calibration(settings.corpus_dir, model, after)
+        print(f"wrote {path}")
+    return 0
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or ["evals/dev-questions.yaml", "evals/out-of-scope.yaml"])
+    sys.exit(main(sys.argv[1:]))

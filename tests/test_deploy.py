@@ -22,6 +22,7 @@ import yaml
 from pydantic import SecretStr
 
 from bot.settings import BotSettings as Settings
+from tests.support.env import clean_env
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = ROOT / "docker-compose.yml"
@@ -33,6 +34,8 @@ SETTING_NAMES = {f"EXPLAINER_{name.upper()}" for name in Settings.model_fields}
 
 @pytest.fixture(autouse=True)
 def _no_explainer_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The defaults checked here are those of an empty environment: not even the data dir the
+    root conftest sets."""
     for name in list(os.environ):
         if name.startswith("EXPLAINER_"):
             monkeypatch.delenv(name)
@@ -79,7 +82,7 @@ def _docker_compose() -> list[str]:
 def test_compose_file_is_valid(tmp_path: Path) -> None:
     cmd = _docker_compose()
     where = _compose_dir(tmp_path)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EXPLAINER_")}
+    env = clean_env()
     check = subprocess.run(
         [*cmd, "-f", "docker-compose.yml", "config", "-q"],
         cwd=where,
@@ -296,7 +299,7 @@ def test_dockerfile_healthcheck_runs_here(tmp_path: Path) -> None:
     cmd = _healthcheck_command()
     assert cmd[0] == "python"
     run = [sys.executable, *cmd[1:]]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EXPLAINER_")}
+    env = clean_env()
     env["PYTHONPATH"] = str(ROOT)
     ok = subprocess.run(
         run,
@@ -330,7 +333,7 @@ def test_dockerfile_healthcheck_runs_here(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_chroma_healthcheck_probe_works_against_a_real_server(tmp_path: Path) -> None:
-    from tests.test_chroma_server import CHROMA, ChromaServer
+    from tests.support.chroma import CHROMA, ChromaServer
 
     if not CHROMA.exists() or not shutil.which("bash"):
         pytest.skip("needs bash and the chroma CLI")
@@ -362,7 +365,7 @@ def _fake_apt(tmp_path: Path) -> tuple[dict[str, str], Path]:
         body = 'exec "$@"' if name == "sudo" else f'echo "$*" >> {calls}'
         tool.write_text(f"#!/usr/bin/env bash\n{body}\n")
         tool.chmod(0o755)
-    return {**os.environ, "PATH": f"{fake}:{os.environ['PATH']}"}, calls
+    return clean_env(PATH=f"{fake}:{os.environ['PATH']}"), calls
 
 
 def test_apt_ensure_installs_only_when_the_check_fails(tmp_path: Path) -> None:

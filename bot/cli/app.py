@@ -7,6 +7,8 @@ import logging
 import typer
 
 from bot.cli import ask, reindex
+from bot.cli.errors import fail, load_settings
+from bot.cli.logs import LOGS_HELP
 from bot.cli.logs import app as logs_app
 
 app = typer.Typer(
@@ -18,27 +20,38 @@ app = typer.Typer(
 app.command("reindex")(reindex.reindex_command)
 app.command("ask")(ask.ask_command)
 app.command("eval")(ask.eval_command)
-app.add_typer(
-    logs_app, name="logs", help="Review the answer log: list, show, review, export, stats."
-)
+app.add_typer(logs_app, name="logs", help=LOGS_HELP)
 
 
 @app.command("bot")
 def bot_command(
     sync_guild: int | None = typer.Option(
-        None, "--sync-guild", help="Sync slash commands to this guild at once (for development)."
+        None,
+        "--sync-guild",
+        min=0,
+        max=2**63 - 1,
+        help="Sync slash commands to this guild at once (for development).",
     ),
 ) -> None:
     """Run the Discord bot (token from EXPLAINER_DISCORD_TOKEN or .env)."""
+    from bot.settings import SaltError, check_salt, get_bot_settings
+
+    settings = load_settings(get_bot_settings)
+    try:
+        check_salt(settings)
+    except SaltError as exc:
+        fail(str(exc), 2)
     from bot.discord_bot.runner import run
 
-    raise typer.Exit(run(sync_guild=sync_guild))
+    raise typer.Exit(run(sync_guild=sync_guild, settings=settings))
 
 
 @app.command("review")
 def review_command(
     host: str | None = typer.Option(None, help="Bind address (default EXPLAINER_REVIEW_HOST)."),
-    port: int | None = typer.Option(None, help="Port (default EXPLAINER_REVIEW_PORT)."),
+    port: int | None = typer.Option(
+        None, min=0, max=65535, help="Port (default EXPLAINER_REVIEW_PORT)."
+    ),
 ) -> None:
     """Serve the moderators' review page over the answer log."""
     from bot.review.server import serve

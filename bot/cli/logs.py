@@ -1,4 +1,4 @@
-"""`explainer logs`: list, show, review, export and summarize the answer log."""
+"""`explainer logs`: list, show, review, export, summarize, locate, back up and prune the log."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -15,15 +16,22 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from bot.cli.errors import fail, load_settings
 from bot.cli.logs_render import render_detail, render_stats, when
-from index import Settings, get_settings
+from index import LABELS, STATUSES, Settings, get_settings
 from index.log.context import detail_json, load_article
-from index.log.export import eval_yaml, to_csv, to_jsonl
-from index.log.query import iso, parse_when
+from index.log.export import eval_export, to_csv, to_jsonl
+from index.log.query import MAX_ID, MAX_LIMIT, iso, parse_when
 from index.log.stats import Embed
 from index.log.store import AnswerLog, AnswerLogError, AnswerLogMissing, LogFilter
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+COMMANDS = ("list", "show", "review", "export", "stats", "path", "backup", "prune")
+LOGS_HELP = "The answer log without SQL: " + ", ".join(COMMANDS) + "."
+SOURCES = ("discord", "cli")
+
+app = typer.Typer(
+    help=LOGS_HELP, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False
+)
 
 Since = Annotated[
     str | None, typer.Option("--since", help="From this time: 2024-05-01, an ISO time, 24h, 7d.")
@@ -41,8 +49,13 @@ Unreviewed = Annotated[bool, typer.Option("--unreviewed", help="Only answers wit
 VerificationFailed = Annotated[
     bool, typer.Option("--verification-failed", help="Only answers the verifier rejected.")
 ]
-Guild = Annotated[int | None, typer.Option("--guild", help="Discord server id.")]
-Channel = Annotated[int | None, typer.Option("--channel", help="Discord channel id.")]
+Guild = Annotated[
+    str | None, typer.Option("--guild", metavar="ID", help="Discord server id.", show_default=False)
+]
+Channel = Annotated[
+    str | None,
+    typer.Option("--channel", metavar="ID", help="Discord channel id.", show_default=False),
+]
 Search = Annotated[
     str | None, typer.Option("--search", help="Words in the question or the answer (full text).")
 ]
@@ -53,8 +66,26 @@ _err = Console(stderr=True, highlight=False)
 
 
 def _fail(message: str) -> NoReturn:
-    _err.print(f"error: {message}", markup=False)
-    raise typer.Exit(1)
+    fail(message, 1)
+
+
+def _settings() -> Settings:
+    return load_settings(get_settings)
+
+
+def _whole(option: str, value: str | None, low: int, high: int) -> int | None:
+    """A whole-number option in [low, high], or one line naming the option and the range."""
+    if value is None:
+        return None
+    text = value.strip()
+    digits = text.isascii() and text.isdigit() and len(text) <= 20
+    if not digits or not low <= int(text) <= high:
+        _fail(f"{option} {value[:40]!r}: must be a whole number from {low} to {high}")
+    return int(text)
+
+
+def _id(option: str, value: str | None) -> int | None:
+    return _whole(option, value, 0, MAX_ID)
 
 
 def _print_json(value: Any) -> None:
@@ -79,15 +110,17 @@ def _opened(settings: Settings) -> Iterator[AnswerLog]:
 
 
 def _filter(limit: int | None, **options: Any) -> LogFilter:
+    options["guild_id"] = _id("--guild", options.get("guild_id"))
+    options["channel_id"] = _id("--channel", options.get("channel_id"))
     try:
-        since, until = options.pop("since"), options.pop("until")
+        since, until = options.pop("since", None), options.pop("until", None)
         return LogFilter(
             since=parse_when(since) if since else None,
             until=parse_when(until, end_of_day=True) if until else None,
             limit=limit,
             **options,
         )
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         _fail(str(exc))
 
 
@@ -108,17 +141,28 @@ def list_command(
     guild: Guild = None,
     channel: Channel = None,
     search: Search = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 50,
+    limit: Annotated[
+        str,
+        typer.Option("--limit", metavar="N", help=f"At most this many (1 to {MAX_LIMIT})."),
+    ] = "50",
     as_json: AsJson = False,
 ) -> None:
-    """List logged answers, newest first."""
+    """List logged answers, newest first (says so when more match than --limit)."""
     flt = _filter(
-        limit, since=since, until=until, status=status, label=label, feedback=feedback,
-        verdict=verdict, unreviewed=unreviewed, verification_failed=verification_failed,
-        guild_id=guild, channel_id=channel, search=search,
+        _whole("--limit", limit, 1, MAX_LIMIT), since=since, until=until, status=status,
+        label=label, feedback=feedback, verdict=verdict, unreviewed=unreviewed,
+        verification_failed=verification_failed, guild_id=guild, channel_id=channel,
+        search=search,
     )  # fmt: skip
-    with _opened(get_settings()) as log:
+    with _opened(_settings()) as log:
         rows = log.list_answers(flt)
+        total = log.count(replace(flt, limit=None)) if len(rows) == flt.limit else len(rows)
+    if total > len(rows):
+        _err.print(
+            f"showing the newest {len(rows)} of {total} matching answers; "
+            "use --limit or narrow the filters to see the others",
+            markup=False,
+        )
     if as_json:
         _print_json([row.__dict__ for row in rows])
         return
@@ -149,12 +193,17 @@ def list_command(
     _out.print(table, crop=False)
 
 
+AnswerId = Annotated[
+    str, typer.Argument(help="The answer's id, or a unique start of it (at least 6 characters).")
+]
+
+
 @app.command("show")
-def show_command(answer_id: str, as_json: AsJson = False) -> None:
+def show_command(answer_id: AnswerId, as_json: AsJson = False) -> None:
     """Everything logged about one answer: as sent, quotes in context, scores, reviews."""
-    settings = get_settings()
+    settings = _settings()
     with _opened(settings) as log:
-        detail = log.get(answer_id)
+        detail = log.get(log.resolve_id(answer_id))
     article = load_article(settings.corpus_dir)
     if as_json:
         _print_json(detail_json(detail, article))
@@ -162,17 +211,56 @@ def show_command(answer_id: str, as_json: AsJson = False) -> None:
         render_detail(_out, detail, article)
 
 
+def parse_gold(text: str) -> dict[str, Any]:
+    """`--gold "TEXT"` or `--gold "allegation,disputed: TEXT"` (labels the quote may carry)."""
+    head, sep, rest = text.partition(":")
+    labels = [w.strip() for w in head.split(",")] if sep else []
+    if sep and labels and all(label in LABELS for label in labels) and rest.strip():
+        return {"text": " ".join(rest.split()), "labels": labels}
+    return {"text": " ".join(text.split()), "labels": []}
+
+
 @app.command("review")
 def review_command(
-    answer_id: str,
+    answer_id: AnswerId,
     verdict: Annotated[str, typer.Option("--verdict", help="correct, incorrect or needs-fix.")],
     note: Annotated[str | None, typer.Option("--note", help="What is wrong or right.")] = None,
     reviewer: Annotated[str | None, typer.Option("--reviewer", help="Who reviews.")] = None,
+    gold: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--gold",
+            metavar="TEXT",
+            help="A passage of the article a good answer quotes (repeatable); prefix labels it "
+            "may carry: 'allegation: TEXT'.",
+        ),
+    ] = None,
+    expected_status: Annotated[
+        str | None,
+        typer.Option("--expected-status", help="The status a good answer has: answered, …"),
+    ] = None,
 ) -> None:
-    """Record a reviewer's verdict on an answer."""
-    with _opened(get_settings()) as log:
-        log.record_verdict(answer_id, verdict, note=note, reviewer=reviewer)  # type: ignore[arg-type]
-    _out.print(f"Recorded verdict {verdict} on {answer_id}.", markup=False)
+    """Record a reviewer's verdict; --gold and --expected-status make it an evaluation case."""
+    settings = _settings()
+    passages = [parse_gold(g) for g in gold or []]
+    if expected_status is not None and expected_status not in STATUSES:
+        _fail(f"--expected-status {expected_status!r}: use one of {', '.join(STATUSES)}")
+    article = load_article(settings.corpus_dir) if passages else None
+    for passage in passages:
+        if article is not None and passage["text"] not in article.text:
+            _fail(
+                f"--gold {passage['text'][:60]!r} is not in the article at "
+                f"{settings.corpus_dir}/article.md: copy an exact passage"
+            )
+    with _opened(settings) as log:
+        full_id = log.resolve_id(answer_id)
+        log.record_verdict(
+            full_id, verdict, note=note, reviewer=reviewer,  # type: ignore[arg-type]
+            gold=passages or None, expected_status=expected_status,
+        )  # fmt: skip
+    extra = f" with {len(passages)} gold passage(s)" if passages else ""
+    extra += f", expected status {expected_status}" if expected_status else ""
+    _out.print(f"Recorded verdict {verdict} on {full_id}{extra}.", markup=False)
 
 
 @app.command("export")
@@ -195,20 +283,32 @@ def export_command(
     guild: Guild = None,
     channel: Channel = None,
     search: Search = None,
-    limit: Annotated[int | None, typer.Option("--limit", min=1)] = None,
+    limit: Annotated[
+        str | None, typer.Option("--limit", metavar="N", help="At most this many (oldest first).")
+    ] = None,
 ) -> None:
-    """Export answers, oldest first, as JSON lines, CSV, or evaluation cases."""
+    """Export answers, oldest first, as JSON lines, CSV, or evaluation cases (reviewed only)."""
     if fmt not in ("jsonl", "csv"):
         _fail(f"unknown format {fmt!r}; use jsonl or csv")
     flt = _filter(
-        limit, since=since, until=until, status=status, label=label, feedback=feedback,
-        verdict=verdict, unreviewed=unreviewed, verification_failed=verification_failed,
-        guild_id=guild, channel_id=channel, search=search,
+        _whole("--limit", limit, 1, MAX_ID), since=since, until=until, status=status,
+        label=label, feedback=feedback, verdict=verdict, unreviewed=unreviewed,
+        verification_failed=verification_failed, guild_id=guild, channel_id=channel,
+        search=search,
     )  # fmt: skip
-    with _opened(get_settings()) as log:
+    with _opened(_settings()) as log:
         rows = log.export_rows(flt)
+    summary = ""
     if as_eval:
-        text = eval_yaml(rows)
+        export = eval_export(rows)
+        text = export.text
+        summary = f" ({export.cases} evaluation cases, {export.todos} commented TODOs)"
+        if export.todos:
+            _err.print(
+                f"{export.todos} answer(s) lack a reviewed fix and were written as commented "
+                "TODOs: explainer logs review ID --gold TEXT --expected-status STATUS",
+                markup=False,
+            )
     elif fmt == "csv":
         text = to_csv(rows)
     else:
@@ -216,8 +316,11 @@ def export_command(
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
-        _err.print(f"Wrote {len(rows)} answers to {output}", markup=False)
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot write {output}: {exc.strerror or exc}")
+        _err.print(f"Wrote {len(rows)} answers to {output}{summary}", markup=False)
 
 
 def _embedder(settings: Settings) -> Embed:
@@ -232,16 +335,26 @@ def _embedder(settings: Settings) -> Embed:
 def stats_command(
     since: Since = None,
     until: Until = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source", help="Only answers asked here: discord or cli (latency differs a lot)."
+        ),
+    ] = None,
     embed: Annotated[
         bool, typer.Option("--embed", help="Group similar questions by embeddings (loads a model).")
     ] = False,
     as_json: AsJson = False,
 ) -> None:
-    """Answers per day, statuses, feedback, verdicts, latency, most asked, coverage gaps."""
+    """Answers per day, statuses, feedback, verdicts, latency, most asked, gaps, unwritten."""
+    if source is not None and source not in SOURCES:
+        _fail(f"--source {source!r}: use one of {', '.join(SOURCES)}")
     flt = _filter(None, since=since, until=until)
-    settings = get_settings()
+    settings = _settings()
     with _opened(settings) as log:
-        stats = log.stats(flt.since, flt.until, embed=_embedder(settings) if embed else None)
+        stats = log.stats(
+            flt.since, flt.until, embed=_embedder(settings) if embed else None, source=source
+        )
     if as_json:
         _print_json(stats.to_json())
     else:
@@ -251,7 +364,7 @@ def stats_command(
 @app.command("path")
 def path_command() -> None:
     """Print where the answer log is (EXPLAINER_LOG_DB, else DATA_DIR/answers.db)."""
-    sys.stdout.write(f"{get_settings().log_db_path}\n")
+    sys.stdout.write(f"{_settings().log_db_path}\n")
 
 
 @app.command("backup")
@@ -259,7 +372,7 @@ def backup_command(
     target: Annotated[Path, typer.Argument(help="A new file for the copy.")],
 ) -> None:
     """Write a consistent copy of the answer log (SQLite VACUUM INTO), safe while the bot runs."""
-    with _opened(get_settings()) as log:
+    with _opened(_settings()) as log:
         log.backup(target)
         count = log.count(LogFilter(limit=None))
     _out.print(f"Backed up {count} answers to {target}", markup=False)
@@ -268,18 +381,33 @@ def backup_command(
 @app.command("prune")
 def prune_command(
     older_than: Annotated[
-        float, typer.Option("--older-than", min=0, help="Delete answers older than DAYS.")
+        str,
+        typer.Option("--older-than", metavar="DAYS", help="Delete answers older than DAYS."),
     ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete answers (with their feedback and verdicts) older than some days."""
-    cutoff = datetime.now(UTC) - timedelta(days=older_than)
-    with _opened(get_settings()) as log:
+    days = _days(older_than)
+    cutoff = datetime.now(UTC) - timedelta(days=days)
+    with _opened(_settings()) as log:
         count = log.count(LogFilter(until=cutoff, limit=None))
         if count == 0:
             _out.print("Nothing to prune.")
             return
         if not yes:
             typer.confirm(f"Delete {count} answers logged before {iso(cutoff)}?", abort=True)
-        deleted = log.prune(older_than, now=cutoff + timedelta(days=older_than))
+        deleted = log.prune(days, now=cutoff + timedelta(days=days))
     _out.print(f"Deleted {deleted} answers.")
+
+
+MAX_PRUNE_DAYS = 36_500
+
+
+def _days(value: str) -> float:
+    try:
+        days = float(value)
+    except ValueError:
+        days = -1.0
+    if not 0 <= days <= MAX_PRUNE_DAYS:  # also refuses nan and inf
+        _fail(f"--older-than {value!r}: must be a number of days from 0 to {MAX_PRUNE_DAYS}")
+    return days

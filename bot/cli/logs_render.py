@@ -126,6 +126,12 @@ def render_stats(out: Console, stats: Stats) -> None:
     verdicts = ", ".join(f"{k} {v}" for k, v in sorted(stats.verdicts.items()))
     overview.add_row("verdicts", f"{verdicts or 'none'}; unreviewed {stats.unreviewed}")
     overview.add_row("verification failures", str(stats.verification_failures))
+    overview.add_row(
+        "unwritten",
+        f"{stats.unwritten} answer(s) sent but never logged (the log was unavailable)"
+        if stats.unwritten
+        else "0",
+    )
     overview.add_row("latency", f"p50 {ms(stats.latency_p50_ms)}, p95 {ms(stats.latency_p95_ms)}")
     out.print(overview)
 

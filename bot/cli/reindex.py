@@ -4,27 +4,46 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import NoReturn
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
+from bot.cli.errors import corpus_problem, load_settings
 from index import CorpusInvalid, get_settings
 
 
 def reindex_command(
-    as_json: bool = typer.Option(False, "--json", help="Print a JSON summary object."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print one JSON object: the summary, or the errors on failure."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing unless it fails."),
 ) -> None:
     """Validate the corpus, embed what changed and switch the live index atomically.
 
     Unchanged items are not re-embedded and a no-op run does not load the model. On a validation
     error every problem is printed as `file:line: what is wrong` and the live index is untouched.
+    With --json, stdout always holds one JSON object: the summary with `"ok": true`, or
+    `{"ok": false, "errors": [...]}`.
     """
     from index import reindex
 
-    settings = get_settings()
-    err = Console(stderr=True)
+    settings = load_settings(get_settings)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+    def refuse(errors: list[str], last: str | None, code: int, prefix: str = "") -> NoReturn:
+        if as_json:
+            print(json.dumps({"ok": False, "errors": errors}, ensure_ascii=False))
+        for line in errors:
+            err.print(prefix + line, markup=False)
+        if last:
+            err.print(last, markup=False)
+        raise typer.Exit(code)
+
+    problem = corpus_problem(settings.corpus_dir)
+    if problem:
+        refuse([problem], None, 2, prefix="error: ")
     try:
         if as_json or quiet or not sys.stderr.isatty():
             summary = reindex(settings, progress=None if (as_json or quiet) else _plain_progress)
@@ -44,17 +63,19 @@ def reindex_command(
 
                 summary = reindex(settings, progress=show)
     except CorpusInvalid as exc:
-        for line in exc.errors:
-            err.print(
-                f"{settings.corpus_dir}/{line}", markup=False, highlight=False, soft_wrap=True
-            )
-        err.print(f"reindex refused: {len(exc.errors)} error(s); the live index is unchanged.")
-        raise typer.Exit(2) from None
+        refuse(
+            [f"{settings.corpus_dir}/{line}" for line in exc.errors],
+            f"reindex refused: {len(exc.errors)} error(s); the live index is unchanged.",
+            2,
+        )
     except Exception as exc:  # the store or the model: one clear line, no traceback
-        err.print(f"reindex failed: {exc}; the live index is unchanged.", markup=False)
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        if as_json:
+            print(json.dumps({"ok": False, "errors": [message]}, ensure_ascii=False))
+        err.print(f"reindex failed: {message}; the live index is unchanged.", markup=False)
         raise typer.Exit(1) from None
     if as_json:
-        print(json.dumps(summary.as_dict()))
+        print(json.dumps({"ok": True, **summary.as_dict()}))
     elif not quiet:
         verb = "updated" if summary.changed else "already up to date"
         print(

@@ -44,24 +44,34 @@ def ask_context(bot: ExplainerBot, user_id: int, place: Place) -> AskContext:
     )
 
 
-def answer_messages(answer: Answer) -> list[str]:
-    return split_markdown(answer.rendered) or [texts().FAILED]
+def answer_messages(answer: Answer, *, detail: bool = False) -> list[str]:
+    """The default rendering (one message for most answers), or the full one when asked."""
+    text = answer.rendered_detail if detail and answer.rendered_detail else answer.rendered
+    return split_markdown(text) or [texts().FAILED]
 
 
-async def deliver(send: Send, answer: Answer) -> None:
-    """Send the answer's messages in order; the feedback buttons go under the last one."""
-    messages = answer_messages(answer)
+async def deliver(send: Send, answer: Answer, *, detail: bool = False) -> None:
+    """Send the answer's messages in order; the buttons go under the last one ("More" when
+    the full answer holds more than was sent)."""
+    messages = answer_messages(answer, detail=detail)
+    more = not detail and answer.rendered_detail is not None
     for n, content in enumerate(messages, start=1):
         if n == len(messages):
-            await send(content=content, allowed_mentions=NONE, view=feedback_view(answer.id))
+            view = feedback_view(answer.id, more=more)
+            await send(content=content, allowed_mentions=NONE, view=view)
         else:
             await send(content=content, allowed_mentions=NONE)
 
 
 async def answer_interaction(
-    interaction: discord.Interaction[Any], question: str, *, quotes_only: bool = False
+    interaction: discord.Interaction[Any],
+    question: str,
+    *,
+    quotes_only: bool = False,
+    detail: bool = False,
 ) -> None:
-    """/ask and /quote: refuse ephemerally, or defer at once and answer as follow-ups."""
+    """/ask and /quote: refuse ephemerally, or defer at once and answer as follow-ups
+    (`detail`: the full answer, every passage and card)."""
     bot: ExplainerBot = interaction.client
     place = Place.of(interaction.channel, interaction.guild_id)
     refused = refusal(bot, interaction.user.id, place)
@@ -88,7 +98,7 @@ async def answer_interaction(
             log.exception("answering %r failed", question)
             await _replace_with_ephemeral(interaction, texts().FAILED)
             return
-        await deliver(_followup(interaction), answer)
+        await deliver(_followup(interaction), answer, detail=detail)
 
 
 async def say_briefly(call: Awaitable[Any]) -> None:

@@ -16,7 +16,7 @@ from bot.discord_bot.limits import Limits
 from bot.discord_bot.reindexing import Reindexer, ReindexFn
 from bot.discord_bot.service import AnswerService, EngineLike
 from bot.discord_bot.texts import texts
-from bot.discord_bot.views import NONE, ClaimsPageButton, FeedbackButton
+from bot.discord_bot.views import NONE, ClaimsPageButton, FeedbackButton, MoreButton
 from bot.settings import BotSettings
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ class ExplainerBot(discord.Client):
     async def setup_hook(self) -> None:
         """Runs after login, before the gateway connects: load the engine, register, sync."""
         await self.service.start()
-        self.add_dynamic_items(FeedbackButton, ClaimsPageButton)
+        self.add_dynamic_items(FeedbackButton, ClaimsPageButton, MoreButton)
         for command in ALL_COMMANDS:
             self.tree.add_command(command)
         if self.sync_guild is not None:

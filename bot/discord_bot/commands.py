@@ -30,11 +30,16 @@ def _bot(interaction: Interaction) -> ExplainerBot:
 
 
 @app_commands.command(name="ask", description="Ask a question about the article.")
-@app_commands.describe(question="Your question about the article")
+@app_commands.describe(
+    question="Your question about the article",
+    detail="Show the full answer: every passage and background card",
+)
 async def ask(
-    interaction: Interaction, question: app_commands.Range[str, 1, QUESTION_CHARS]
+    interaction: Interaction,
+    question: app_commands.Range[str, 1, QUESTION_CHARS],
+    detail: bool = False,
 ) -> None:
-    await answer_interaction(interaction, question)
+    await answer_interaction(interaction, question, detail=detail)
 
 
 @app_commands.command(name="quote", description="Only the article's exact passages on a topic.")

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any, Protocol, TypeVar
@@ -16,6 +17,9 @@ from index import Answer, AskContext
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# Full renderings of the latest answers kept in memory for their "More" button; older ones (and
+# all after a restart) are read back from the answer log.
+RECENT_DETAILS = 256
 
 
 class EngineLike(Protocol):
@@ -48,6 +52,7 @@ class AnswerService:
         self.accepting = True
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closed = False
+        self._details: OrderedDict[str, str] = OrderedDict()
 
     @property
     def ready(self) -> bool:
@@ -73,7 +78,34 @@ class AnswerService:
         engine = self._engine()
         call = engine.quote if quotes_only else engine.answer
         async with self.gate.slot():
-            return await self._run(self._answers, call, question, context)
+            answer = await self._run(self._answers, call, question, context)
+        if answer.rendered_detail is not None:
+            self._details[answer.id] = answer.rendered_detail
+            while len(self._details) > RECENT_DETAILS:
+                self._details.popitem(last=False)
+        return answer
+
+    async def detail(self, answer_id: str) -> str | None:
+        """The full rendering of an answer (for its "More" button), or None when it is no
+        longer retrievable (not in memory, and no answer log holds it)."""
+        if answer_id in self._details:
+            return self._details[answer_id]
+        return await self._run(self._misc, self._logged_detail, answer_id)
+
+    def _logged_detail(self, answer_id: str) -> str | None:
+        answer_log = getattr(self._engine(), "log", None)
+        if answer_log is None:
+            return None
+        try:
+            answer = answer_log.get(answer_id).answer
+        except KeyError:  # the log's UnknownAnswer: pruned, or written by another deployment
+            log.info("answer %s is not in the answer log", answer_id)
+            return None
+        except Exception:
+            log.exception("could not read answer %s from the answer log", answer_id)
+            return None
+        # An answer shown whole has no separate full rendering.
+        return answer.rendered_detail or answer.rendered
 
     async def claims(self, label: str | None) -> list[Any]:
         return await self._run(self._misc, self._engine().claims, label)

@@ -33,6 +33,8 @@ class DiscordTexts:
     FEEDBACK_UP: str
     FEEDBACK_UP_LABEL: str
     GUILD_BUSY: str
+    MORE_GONE: str
+    MORE_LABEL: str
     NOT_IN_CHANNEL: str
     NOT_IN_DMS: str
     NOT_IN_GUILD: str

@@ -1,7 +1,8 @@
-"""Buttons that keep working after a restart: feedback under answers and the /claims pager.
+"""Buttons that keep working after a restart: "More" and feedback under answers, and the
+/claims pager.
 
-Both are `DynamicItem`s: the state lives in the custom_id (`fb:up:<answer_id>`,
-`cl:<label>:<page>`), so no view has to be remembered between restarts.
+All are `DynamicItem`s: the state lives in the custom_id (`more:<answer_id>`,
+`fb:up:<answer_id>`, `cl:<label>:<page>`), so no view has to be remembered between restarts.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.discord_bot.rendering.pages import claims_pages
+from bot.discord_bot.rendering.splitter import split_markdown
 from bot.discord_bot.texts import texts
 from index import hash_user_id
 
@@ -117,8 +119,50 @@ async def _record(
     return True
 
 
-def feedback_view(answer_id: str) -> discord.ui.View:
+class MoreButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"more:(?P<answer_id>[A-Za-z0-9_-]{1,90})",
+):
+    """Shows the full answer (every passage and card) privately to whoever presses it."""
+
+    def __init__(self, answer_id: str):
+        super().__init__(
+            discord.ui.Button(
+                style=discord.ButtonStyle.primary,
+                emoji="📖",
+                label=texts().MORE_LABEL,
+                custom_id=f"more:{answer_id}",
+            )
+        )
+        self.answer_id = answer_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: Any,
+        /,
+    ) -> MoreButton:
+        return cls(match["answer_id"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            detail = await _bot(interaction).service.detail(self.answer_id)
+        except Exception:
+            log.exception("could not fetch the full answer %s", self.answer_id)
+            detail = None
+        for content in split_markdown(detail or "") or [texts().MORE_GONE]:
+            await interaction.followup.send(content, ephemeral=True, allowed_mentions=NONE)
+
+
+def feedback_view(answer_id: str, *, more: bool = False) -> discord.ui.View:
+    """The buttons under an answer's last message: "More" when the answer has a full
+    rendering beyond what was shown, then 👍 / 👎."""
     view = discord.ui.View(timeout=None)
+    if more:
+        view.add_item(MoreButton(answer_id))
     view.add_item(FeedbackButton("up", answer_id))
     view.add_item(FeedbackButton("down", answer_id))
     return view

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from index.answer.contract import BackgroundItem, Quote
 from index.corpus.labels import label_span
 from index.corpus.load import Corpus
-from index.search.retrieval import Hit, stem, tokenize
+from index.search.calibration import Thresholds
+from index.search.retrieval import Hit
+from index.search.text import content_words, fold, tokenize, words
 from index.settings import Settings
 
 # A quote must score at least this share of the best one, so answers point rather than pad.
@@ -21,28 +23,6 @@ WINDOW_WEIGHT = 0.75
 # The best few facts lend this share of their score to the claims linked to them.
 LINKED_FACT_HITS = 3
 FACT_LINK_WEIGHT = 0.5
-_METADATA_QUESTION = re.compile(
-    r"\b(who\s+(wrote|authored|is\s+the\s+author|are\s+the\s+authors)|authors?\b|byline|"
-    r"written\s+by|publish(ed|er)?|where\s+(was|did|is)\s+(it|this|the\s+(article|piece))\s+"
-    r"(appear|publish|run)|when\s+was\s+(it|this|the\s+(article|piece))\s+(written|published))\b",
-    re.IGNORECASE,
-)
-
-
-_OVERVIEW_QUESTION = re.compile(
-    r"\b((main|central|key|core)\s+(argument|point|claim|thesis|idea|message)s?|thesis|"
-    r"summar(y|ise|ize)|what\s+is\s+(this|the)\s+(article|piece|op-?ed)\s+about|"
-    r"what\s+(does|do|did)\s+(this|the)\s+(article|piece|authors?)\s+(argue|claim|allege)\w*\s*\??$|"
-    r"(is|are|was|were|can\s+i\s+trust)\s+(this|the)\s+(article|piece|authors?)\s*(\w+\s+)?"
-    r"(biased|accurate|reliable|trustworthy|credible|true|fair|correct|right|propaganda|wrong)?\s*\??$|"
-    r"(bias|reliability|accuracy|credibility)\s+of\s+(this|the)\s+(article|piece))",
-    re.IGNORECASE,
-)
-_HOW_MANY = re.compile(r"\bhow\s+(many)\s+([^\W\d_]+)", re.IGNORECASE)
-_NUMBER = re.compile(
-    r"[\d.,]*\d[\d.,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|hundred|"
-    r"thousand|million|first|second|third|fourth|fifth|dozens?"
-)
 _CONTESTED = ("allegation", "opinion", "disputed")
 # A capitalized word not opening its sentence; names used this rarely mark a specific passage.
 _NAME = re.compile(r"\b[A-Z][a-z\u00e0-\u00ff]{3,}\b")
@@ -89,6 +69,17 @@ def build_segments(corpus: Corpus) -> list[Segment]:
 class ScoredSegment:
     segment: Segment
     score: float
+    # The segment's own match (its claim's or its sentence's), for the relevance check.
+    dense: float = 0.0
+    bm25: float = 0.0
+
+    def relevant(self, limits: Thresholds, top_dense: float) -> bool:
+        """Relevant on its own, by the status decision's measures: a BM25 score over its
+        threshold, or a cosine nearer the best passage's than the article threshold."""
+        floor = (top_dense + limits.article_min_score) / 2
+        return self.dense >= max(floor, limits.article_min_score) or (
+            self.bm25 >= limits.lexical_min_score
+        )
 
 
 def score_segments(
@@ -106,9 +97,14 @@ def score_segments(
         for sid in seg.sentence_ids:
             by_sentence.setdefault(sid, []).append(seg)
     score: dict[Segment, float] = {}
+    own: dict[Segment, tuple[float, float]] = {}
 
     def add(seg: Segment, hit: Hit, weight: float) -> None:
         score[seg] = max(score.get(seg, 0.0), weight * hit.fused)
+
+    def match(seg: Segment, hit: Hit) -> None:
+        dense, bm25 = own.get(seg, (0.0, 0.0))
+        own[seg] = (max(dense, hit.dense or 0.0), max(bm25, hit.bm25 or 0.0))
 
     fact_hits = [h for h in hits if h.item.kind == "fact"][:LINKED_FACT_HITS]
     for hit in fact_hits:
@@ -122,6 +118,7 @@ def score_segments(
         meta = hit.item.metadata
         if hit.item.kind == "claim" and meta["claim_id"] in by_claim:
             add(by_claim[meta["claim_id"]], hit, 1.0)
+            match(by_claim[meta["claim_id"]], hit)
         elif hit.item.kind in ("sentence", "window"):
             sids = str(meta.get("sentence_ids") or meta.get("sentence_id")).split(",")
             kind_weight = 1.0 if hit.item.kind == "sentence" else WINDOW_WEIGHT
@@ -130,8 +127,10 @@ def score_segments(
                 best = max(shared, key=lambda s: claim_fit.get(s.claim_id or "", 0.0), default=None)
                 for seg in shared:
                     add(seg, hit, kind_weight * (1.0 if seg is best else SHARED_WEIGHT))
+                    if hit.item.kind == "sentence":
+                        match(seg, hit)
     ranked = sorted(score, key=score.__getitem__, reverse=True)
-    return [ScoredSegment(s, score[s]) for s in ranked]
+    return [ScoredSegment(s, score[s], *own.get(s, (0.0, 0.0))) for s in ranked]
 
 
 @dataclass(frozen=True)
@@ -169,10 +168,13 @@ def select_quotes(
     ranked: list[ScoredSegment],
     settings: Settings,
     relative_cutoff: float = RELATIVE_CUTOFF,
+    limits: Thresholds | None = None,
 ) -> list[Quote]:
+    """The best passage, then those close to it that are relevant on their own (no filler)."""
     if not ranked:
         return []
     top = ranked[0].score
+    top_dense = max(s.dense for s in ranked)
     chosen: list[Quote] = []
     used = 0
     for scored in ranked:
@@ -183,6 +185,8 @@ def select_quotes(
         seg = scored.segment
         length = seg.end - seg.start
         if chosen and used + length > settings.max_quote_chars:
+            continue
+        if chosen and limits is not None and not scored.relevant(limits, top_dense):
             continue
         quote = make_quote(corpus, seg.start, seg.end)
         if quote is not None:
@@ -220,6 +224,7 @@ def select_background(
     hits: list[Hit],
     quotes: list[Quote],
     settings: Settings,
+    limits: Thresholds,
     names: set[str] | None = None,
 ) -> list[BackgroundItem]:
     """The best-matching fact, then what sources say about quoted disputes and allegations.
@@ -236,8 +241,8 @@ def select_background(
         for h in hits
         if h.item.kind == "fact"
         and (
-            (h.dense or 0.0) >= settings.background_min_score
-            or (h.bm25 or 0.0) >= settings.lexical_min_score
+            (h.dense or 0.0) >= limits.background_min_score
+            or (h.bm25 or 0.0) >= limits.lexical_min_score
             or _names_text(h.item.text, names)
         )
     ]
@@ -250,41 +255,7 @@ def select_background(
 
 
 def _names_text(text: str, names: set[str] | None) -> bool:
-    return names is not None and not names.isdisjoint(_words(text))
-
-
-def lacks_asked_number(
-    question: str, quotes: list[Quote], hits: list[Hit], settings: Settings
-) -> bool:
-    """A "how many votes" question none of the quotes counts, though a matching fact card does."""
-    match = _HOW_MANY.search(question)
-    if not match:
-        return False
-    noun = stem(match.group(2).lower())
-    if any(_counts(q.text, noun) for q in quotes):
-        return False
-    return any(
-        _counts(h.item.text, noun)
-        for h in hits
-        if h.item.kind == "fact" and (h.dense or 0.0) >= settings.background_min_score
-    )
-
-
-def _counts(text: str, noun: str) -> bool:
-    """Whether `text` puts a number within three words before `noun` ("101 to 6 votes")."""
-    words = re.findall(r"[\w-]+", text.lower())
-    return any(
-        _NUMBER.fullmatch(word) and noun in (stem(w) for w in words[i + 1 : i + 4])
-        for i, word in enumerate(words)
-    )
-
-
-def is_metadata_question(question: str) -> bool:
-    return bool(_METADATA_QUESTION.search(question))
-
-
-def is_overview_question(question: str) -> bool:
-    return bool(_OVERVIEW_QUESTION.search(question))
+    return names is not None and not names.isdisjoint(words(text))
 
 
 def overview_quotes(corpus: Corpus, ranked: list[ScoredSegment], settings: Settings) -> list[Quote]:
@@ -298,22 +269,27 @@ def overview_quotes(corpus: Corpus, ranked: list[ScoredSegment], settings: Setti
     return select_quotes(corpus, title + argued, settings, relative_cutoff=0.0)
 
 
+def literal_matches(segments: list[Segment], corpus: Corpus, topic: str) -> list[ScoredSegment]:
+    """Segments holding every content word of the topic, folded ("Perú" finds "Peru")."""
+    wanted = set(content_words(topic))
+    if not wanted:
+        return []
+    found = [
+        ScoredSegment(seg, 1.0)
+        for seg in segments
+        if wanted <= set(words(corpus.article.text[seg.start : seg.end]))
+    ]
+    return found
+
+
 def rare_names(corpus: Corpus) -> frozenset[str]:
     """Proper names the article uses in at most two sentences ("Rejas", "Mendieta")."""
     seen: dict[str, set[str]] = {}
     for sentence in corpus.article.quotable():
         for match in _NAME.finditer(sentence.text):
             if match.start() > 0:
-                seen.setdefault(match.group(0).lower(), set()).add(sentence.id)
+                seen.setdefault(fold(match.group(0)), set()).add(sentence.id)
     return frozenset(name for name, ids in seen.items() if len(ids) <= RARE_NAME_SENTENCES)
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[^\W\d_]+", text.lower())
-
-
-def names_in(question: str, names: frozenset[str]) -> set[str]:
-    return set(_words(question)) & names
 
 
 def common_words(corpus: Corpus) -> frozenset[str]:
@@ -330,4 +306,4 @@ def common_words(corpus: Corpus) -> frozenset[str]:
 def author_words(corpus: Corpus) -> tuple[str, ...]:
     """The words of the credited authors' names (front matter), for attribution by name."""
     names = corpus.article.meta.get("authors") or []
-    return tuple(sorted({w for n in names for w in _words(str(n)) if len(w) > 2}))
+    return tuple(sorted({w for n in names for w in words(str(n)) if len(w) > 2}))

@@ -12,17 +12,21 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from index.answer.contract import Answer, Verification
+from index.answer.lead import Lead, compose_lead
 from index.answer.pipeline import Draft, IndexState, Refiner
+from index.answer.query import IntentRouter, Query, load_intents, parse
 from index.answer.records import AskContext, Candidate, LogRecord
-from index.answer.render import render
+from index.answer.render import Rendering, render_answer
 from index.answer.sanitize import clean_question
 from index.answer.status import compose_draft
 from index.answer.verify import verify
 from index.answer.views import ArticleAbout, ClaimView, article_about, claim_views
-from index.corpus.load import Corpus, CorpusInvalid, load_corpus
+from index.corpus.load import Corpus
+from index.search.calibration import thresholds_for
 from index.search.embeddings import EmbeddingModelError, make_embedder
 from index.search.items import build_items
 from index.search.retrieval import Hit, Retriever
+from index.search.snapshot import load_live_corpus
 from index.search.store import (
     IndexUnavailable,
     ModelMismatch,
@@ -59,6 +63,7 @@ class Engine:
         self._failures = 0
         self._next_try = 0.0
         self._pointer_checked = time.monotonic()
+        self._router: IntentRouter | None = None
         # A refiner adds prose to the extractive draft (LLM mode); it never supplies quote text.
         self.refiner = refiner
         self.mode = refiner.mode if refiner is not None else EXTRACTIVE
@@ -117,17 +122,20 @@ class Engine:
                     f"model is '{expected}': run `explainer reindex` or change "
                     "EXPLAINER_EMBEDDING_MODEL"
                 )
+            # The corpus of the live version, as its reindex stored it: never the corpus
+            # directory, which may hold edits nobody reindexed (or be broken, or gone).
             try:
-                corpus = load_corpus(self.settings.corpus_dir)
-            except CorpusInvalid as exc:
+                corpus = load_live_corpus(self._client, pointer, self.settings)
+            except IndexUnavailable:
+                raise
+            except Exception as exc:
                 raise IndexUnavailable(
-                    f"the corpus in {self.settings.corpus_dir} does not load ({exc.errors[0]}); "
-                    "`explainer reindex` lists every problem"
+                    f"the corpus snapshot of {pointer.collection} cannot be read: {exc}"
                 ) from exc
-            if corpus.sha256 != pointer.corpus_sha256:
-                log.warning("the corpus changed since the last reindex; run `explainer reindex`")
             retriever = Retriever(build_items(corpus), collection, self.embedder)
-            self._state = IndexState.build(corpus, pointer, retriever)
+            thresholds = thresholds_for(pointer.model_id, self.settings, corpus.calibration)
+            self._state = IndexState.build(corpus, pointer, retriever, thresholds)
+            self._router = IntentRouter(self.embedder, load_intents())
             self._failures = 0
 
     def reload(self) -> None:
@@ -230,10 +238,11 @@ class Engine:
         try:
             state = self._ready_state()
             t0 = time.perf_counter()
-            state, hits = self._search(state, question)
+            query = self.parse(state, question)
+            state, hits = self._search(state, query.topic)
             timings["retrieve"] = _ms(t0)
             t1 = time.perf_counter()
-            draft = compose_draft(state, question, hits, self.settings, self.texts, quotes_only)
+            draft = compose_draft(state, query, hits, self.settings, self.texts, quotes_only)
             draft = self._refine(state, question, hits, draft)
             timings["compose"] = _ms(t1)
             return state, hits, draft
@@ -256,6 +265,15 @@ class Engine:
                 Draft("error", [], [], lead=self.texts.lines["error"], fault=repr(exc)),
             )
 
+    def parse(self, state: IndexState, question: str) -> Query:
+        """The question parsed once against the live corpus (intent, topic, names)."""
+        return parse(
+            question,
+            names=state.names,
+            front_matter_words=state.byline_words,
+            router=self._router,
+        )
+
     def _search(self, state: IndexState, question: str) -> tuple[IndexState, list[Hit]]:
         try:
             return state, state.retriever.search(question)
@@ -267,12 +285,19 @@ class Engine:
             state = self._ready_state()
             return state, state.retriever.search(question)
 
-    def _render(self, draft: Draft) -> str:
-        return render(
+    def _render(self, draft: Draft) -> Rendering:
+        """The default and full renderings; an answered draft without a lead of its own opens
+        with the lead built from data (the top claim's note or the top card)."""
+        corpus = self._state.corpus if self._state is not None else None
+        lead: str | Lead | None = draft.lead
+        if lead is None and draft.status == "answered" and corpus is not None:
+            lead = compose_lead(draft.quotes, draft.background, corpus, self.texts)
+        return render_answer(
             draft.quotes,
             draft.background,
             self.texts,
-            lead=draft.lead,
+            corpus=corpus,
+            lead=lead,
             summary=draft.summary,
             notice=draft.notice,
         )
@@ -280,17 +305,17 @@ class Engine:
     @property
     def template_hash(self) -> str:
         """Hash of every text and prompt template that shaped the answer (logged with it)."""
-        if self.refiner is None:
-            return self.texts.sha256[:16]
-        prompt_hash = self.refiner.template_hash
-        return hashlib.sha256(f"{self.texts.sha256}:{prompt_hash}".encode()).hexdigest()[:16]
+        parts = [self.texts.sha256, load_intents().sha256]
+        if self.refiner is not None:
+            parts.append(self.refiner.template_hash)
+        return hashlib.sha256(":".join(parts).encode()).hexdigest()[:16]
 
     def _build(
         self,
         answer_id: str,
         question: str,
         draft: Draft,
-        rendered: str,
+        rendered: Rendering,
         failures: list[str],
         timings: dict[str, float],
     ) -> Answer:
@@ -303,7 +328,8 @@ class Engine:
             background=draft.background,
             summary=draft.summary,
             notice=draft.notice,
-            rendered=rendered,
+            rendered=rendered.text,
+            rendered_detail=rendered.detail,
             verification=Verification(passed=not failures, failures=failures),
             timings_ms=dict(timings),
         )
@@ -320,7 +346,7 @@ class Engine:
             return draft
         return self.refiner(state, question, hits, draft)
 
-    def _verify(self, state: IndexState | None, draft: Draft, rendered: str) -> list[str]:
+    def _verify(self, state: IndexState | None, draft: Draft, rendered: Rendering) -> list[str]:
         if state is None:
             return [] if not (draft.quotes or draft.background) else ["no corpus to verify against"]
         return verify(

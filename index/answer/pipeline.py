@@ -7,7 +7,9 @@ from typing import Protocol
 
 from index.answer import compose
 from index.answer.contract import BackgroundItem, Quote, Status
+from index.answer.query import front_matter_words
 from index.corpus.load import Corpus
+from index.search.calibration import Thresholds
 from index.search.retrieval import Hit, Retriever
 from index.search.store import IndexPointer
 
@@ -24,9 +26,13 @@ class IndexState:
     names: frozenset[str]
     common: frozenset[str]
     authors: tuple[str, ...]
+    byline_words: frozenset[str]
+    thresholds: Thresholds
 
     @classmethod
-    def build(cls, corpus: Corpus, pointer: IndexPointer, retriever: Retriever) -> IndexState:
+    def build(
+        cls, corpus: Corpus, pointer: IndexPointer, retriever: Retriever, thresholds: Thresholds
+    ) -> IndexState:
         return cls(
             corpus,
             pointer,
@@ -36,6 +42,8 @@ class IndexState:
             compose.rare_names(corpus),
             compose.common_words(corpus),
             compose.author_words(corpus),
+            front_matter_words(corpus.article.meta),
+            thresholds,
         )
 
 

@@ -16,7 +16,8 @@ def clean_question(text: str) -> str:
     text = "".join(
         " " if ch in "\t\n\r" else ch
         for ch in text
-        if ch in "\t\n\r" or unicodedata.category(ch) not in ("Cc", "Cf")
+        # Cs: a lone surrogate (undecodable input) cannot be logged, rendered or sent.
+        if ch in "\t\n\r" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
     )
     return " ".join(text.split())
 

@@ -1,10 +1,18 @@
-"""From ranked hits to a draft answer: the status decision and the extractive composition."""
+"""From a parsed question and its ranked hits to a draft: the status decision, then composition.
+
+The thresholds come from the live index version's calibration (`IndexState.thresholds`), fitted
+per embedding model on the development split.
+"""
 
 from __future__ import annotations
 
 from index.answer import compose
+from index.answer.contract import Quote, Status
 from index.answer.pipeline import Draft, IndexState
+from index.answer.query import Intent, Query
+from index.answer.views import article_about
 from index.corpus.card import metadata_item
+from index.search.calibration import Thresholds
 from index.search.retrieval import Hit
 from index.settings import Settings
 from index.texts import Texts
@@ -12,50 +20,38 @@ from index.texts import Texts
 
 def compose_draft(
     state: IndexState,
-    question: str,
+    query: Query,
     hits: list[Hit],
     settings: Settings,
     texts: Texts,
     quotes_only: bool = False,
 ) -> Draft:
     corpus = state.corpus
-    overview = not quotes_only and compose.is_overview_question(question)
-    if not quotes_only and not overview and compose.is_metadata_question(question):
-        return Draft("answered", [], [metadata_item(corpus)])
+    limits = state.thresholds
     ranked = compose.score_segments(state.segments, hits, state.fact_claims)
     signals = compose.relevance_signals(hits)
+    intent = query.intent if quotes_only else routed_intent(query, signals, limits)
+    if not quotes_only and intent != "topic":
+        return _about_the_article(state, intent, ranked, hits, settings, texts)
     # Every content word of the question in one sentence: the article covers it, whatever cosine.
-    covered = state.retriever.covered(question)
-    on_article = (
-        covered
-        or signals.article_dense >= settings.article_min_score
-        or signals.article_bm25 >= settings.lexical_min_score
-    )
-    on_background = (
-        signals.fact_dense >= settings.background_min_score
-        or signals.fact_bm25 >= settings.lexical_min_score
-    )
-    if quotes_only:
-        if not on_article:
-            return Draft("no_article_match", [], [], lead=texts.lines["quote_none"])
-        return Draft("answered", compose.select_quotes(corpus, ranked, settings), [])
-    if overview:
-        quotes = compose.overview_quotes(corpus, ranked, settings)
-        return Draft("answered", quotes, compose.select_background(corpus, hits, quotes, settings))
+    covered = state.retriever.covered(query.tokens)
     # A name the article uses only once or twice ("Rejas") means the article does cover it.
-    names = compose.names_in(question, state.names)
-    background_only = (
-        not (names or covered)
-        and on_background
-        and signals.background_lead() >= settings.no_article_margin
-    )
-    if on_article and not background_only:
+    names = set(query.names)
+    status = decide(signals, covered=covered, named=bool(names), limits=limits)
+    if quotes_only:
+        if not on_article(signals, covered=covered, named=bool(names), limits=limits):
+            # Before saying there is none: the topic's words, literally (accent- and case-folded).
+            ranked = compose.literal_matches(state.segments, corpus, query.topic)
         quotes = compose.select_quotes(corpus, ranked, settings)
-        if not compose.lacks_asked_number(question, quotes, hits, settings):
-            background = compose.select_background(corpus, hits, quotes, settings, names)
-            return Draft("answered", quotes, background)
-    if on_background:
-        background = compose.select_background(corpus, hits, [], settings)
+        if not quotes:
+            return Draft("no_article_match", [], [], lead=texts.lines["quote_none"])
+        return Draft("answered", quotes, [])
+    if status == "answered":
+        quotes = compose.select_quotes(corpus, ranked, settings, limits=limits)
+        background = compose.select_background(corpus, hits, quotes, settings, limits, names)
+        return Draft("answered", quotes, background)
+    if status == "no_article_match":
+        background = compose.select_background(corpus, hits, [], settings, limits)
         return Draft("no_article_match", [], background, lead=texts.lines["no_article_match"])
     meta = corpus.article.meta
     line = texts.lines["out_of_scope"].format(
@@ -64,3 +60,68 @@ def compose_draft(
         year=str(meta.get("date", ""))[:4],
     )
     return Draft("out_of_scope", [], [], lead=line)
+
+
+def routed_intent(query: Query, signals: compose.Signals, limits: Thresholds) -> Intent:
+    """The query's intent, or its nearest one when that beats every passage by the margin."""
+    if query.intent != "topic" or query.nearest is None:
+        return query.intent
+    best = max(signals.article_dense, signals.fact_dense)
+    return query.nearest if query.nearest_score - best >= limits.intent_margin else "topic"
+
+
+def on_article(signals: compose.Signals, *, covered: bool, named: bool, limits: Thresholds) -> bool:
+    bonus = limits.named_bonus if named else 0.0
+    return (
+        covered
+        or signals.article_dense + bonus >= limits.article_min_score
+        or signals.article_bm25 >= limits.lexical_min_score
+    )
+
+
+def decide(signals: compose.Signals, *, covered: bool, named: bool, limits: Thresholds) -> Status:
+    """The status of a topic question from its relevance signals (what calibrate.py fits)."""
+    article = on_article(signals, covered=covered, named=named, limits=limits)
+    on_background = (
+        signals.fact_dense >= limits.background_min_score
+        or signals.fact_bm25 >= limits.lexical_min_score
+    )
+    bonus = limits.named_bonus if named else 0.0
+    background_only = (
+        not covered
+        and on_background
+        and signals.background_lead() - bonus >= limits.no_article_margin
+    )
+    if article and not background_only:
+        return "answered"
+    return "no_article_match" if on_background else "out_of_scope"
+
+
+def _about_the_article(
+    state: IndexState,
+    intent: Intent,
+    ranked: list[compose.ScoredSegment],
+    hits: list[Hit],
+    settings: Settings,
+    texts: Texts,
+) -> Draft:
+    """Byline, overview and help questions: answered from the article's front matter and title."""
+    corpus = state.corpus
+    title = _title_quote(state, ranked)
+    if intent == "byline":
+        return Draft("answered", title, [metadata_item(corpus)])
+    if intent == "help":
+        return Draft("answered", title, [], lead=article_about(corpus, texts).summary)
+    quotes = compose.overview_quotes(corpus, ranked, settings)
+    background = compose.select_background(corpus, hits, quotes, settings, state.thresholds)
+    return Draft("answered", quotes, background)
+
+
+def _title_quote(state: IndexState, ranked: list[compose.ScoredSegment]) -> list[Quote]:
+    """The article's title as a quote: every answered answer quotes the article's own words."""
+    for scored in [*ranked, *(compose.ScoredSegment(s, 0.0) for s in state.segments)]:
+        if scored.segment.paragraph == 0:
+            quote = compose.make_quote(state.corpus, scored.segment.start, scored.segment.end)
+            if quote is not None:
+                return [quote]
+    return []

@@ -7,12 +7,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-import yaml
+from index.corpus.yamlines import Parsed, YamlInvalid
+from index.corpus.yamlines import parse as parse_yaml
 
 PartKind = Literal["title", "body", "production", "bio_heading", "bio", "source"]
 
-# The C loader when libyaml is there: front matter is parsed for every fact card.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _LINK_MARKERS = re.compile(r"</?u>")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 # An image credit: a few words ending in a bare domain ("Jane Doe en.wikipedia.org").
@@ -116,21 +115,31 @@ class Article:
         return hashlib.sha256(self.text.encode()).hexdigest()
 
 
-def split_front_matter(source: str) -> tuple[dict, str, int]:
-    """Return (front matter, body exactly as written, line number where the body starts)."""
+def read_front_matter(source: str) -> tuple[Parsed, str, int]:
+    """The front matter with the line of every key, the body exactly as written, and the line
+    number where the body starts."""
     if not source.startswith("---\n"):
         raise ArticleFormatError("1: the article must start with a '---' front matter block")
-    end = source.find("\n---\n", 4)
+    end = 3 if source.startswith("---\n---\n") else source.find("\n---\n", 4)
     if end < 0:
         raise ArticleFormatError("1: the front matter block is not closed with '---'")
     try:
-        meta = yaml.load(source[4:end], Loader=_YAML_LOADER) or {}
-    except yaml.YAMLError as exc:
-        raise ArticleFormatError(f"1: front matter is not valid YAML: {exc}") from exc
-    if not isinstance(meta, dict):
+        parsed = parse_yaml(source[4 : end + 1], first_line=2)
+    except YamlInvalid as exc:
+        detail = exc.message.removeprefix("invalid YAML: ")
+        raise ArticleFormatError(f"{exc.line}: front matter is not valid YAML: {detail}") from exc
+    if parsed.data is None:
+        parsed.data = {}
+    if not isinstance(parsed.data, dict):
         raise ArticleFormatError("2: front matter must be a mapping")
     body = source[end + len("\n---\n") :]
-    return meta, body, source[: end + len("\n---\n")].count("\n") + 1
+    return parsed, body, source[: end + len("\n---\n")].count("\n") + 1
+
+
+def split_front_matter(source: str) -> tuple[dict, str, int]:
+    """Return (front matter, body exactly as written, line number where the body starts)."""
+    parsed, body, body_line = read_front_matter(source)
+    return parsed.data, body, body_line
 
 
 def normalize_paragraphs(raw_body: str) -> tuple[list[str], str | None]:

@@ -1,17 +1,14 @@
-"""Guards on the model's output: its prose is checked, its citations resolved against the store."""
+"""Text-level guards on the model's prose: markup, quotations, verdicts, attribution, overlap.
+
+`index.llm.evidence` applies them sentence by sentence, with the checks against the evidence.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 
-from index.answer import compose
-from index.answer.contract import BackgroundItem, Quote
-from index.corpus.load import Corpus
-from index.llm.prompt import Context, Passage, Reply
-from index.search.retrieval import tokenize
-from index.settings import Settings
+from index.search.text import tokenize
 
 MAX_SUMMARY_CHARS = 900
 # Labels whose content the summary may only restate with attribution.
@@ -34,12 +31,15 @@ _ATTRIBUTED = (
     r"argu\w*|contend\w*|suggest\w*|maintain\w*|believ\w*|insist\w*|accus\w*|charg\w*|stat\w*|"
     r"report\w*|describ\w*|portray\w*|call\w*|speculat\w*|impl\w*|hint\w*|tells?|told|"
     r"recount\w*|present\w*|frame\w*|depict\w*|see|sees|view\w*|think\w*|interpret\w*|"
-    r"characteri[sz]\w*|blame\w*|relay\w*|repeat\w*)\b"
+    r"characteri[sz]\w*|blame\w*|relay\w*|repeat\w*|mention\w*|note\w*|highlight\w*|"
+    r"indicat\w*|recall\w*|cit(?:e|es|ed|ing)|quot\w*|emphasi[sz]\w*|stress\w*|explain\w*|"
+    r"discuss\w*|detail\w*|point\w*\s+out|conclud\w*|question\w*|doubt\w*|add|adds|added)\b"
     r"|\baccording\s+to\s+(?:the\s+)?(?:authors?|article|piece|writers?|{names}them)\b"
     r"|\b(?:authors?|article|writers?)['\u2019]s?\s+(?:view|account|telling|words|reading|"
     r"opinion|interpretation|claims?|allegations?|thesis|argument|framing)\b"
     r"|\b(?:in\s+their|their)\s+(?:view|account|telling|reading|opinion|interpretation)\b"
-    r"|\b(?:allegedly|reportedly|purportedly|supposedly|it\s+is\s+alleged)\b"
+    r"|\b(?:allegedly|reportedly|purportedly|supposedly|it\s+is\s+alleged|"
+    r"(?:appears?|appeared|seems?|seemed)\s+to|it\s+(?:is|was)\s+(?:said|claimed|reported))\b"
     r"|\b(?:no|without)\s+independent\s+(?:source|evidence|confirmation)"
     r"|\bnot\s+(?:been\s+)?(?:independently\s+)?(?:confirmed|verified|corroborated|established)\b"
     r"|\b(?:unconfirmed|unverified|uncorroborated)\b"
@@ -55,16 +55,6 @@ _NEGATION = re.compile(
     r"haven't|none)\b[^.;]{0,40}$",
     re.IGNORECASE,
 )
-
-
-@dataclass
-class Guarded:
-    """The summary after the guards, and what each guard removed (for the log and the bench)."""
-
-    summary: str | None
-    bad_quotations: list[str] = field(default_factory=list)
-    verdicts: list[str] = field(default_factory=list)
-    unattributed: list[str] = field(default_factory=list)
 
 
 def sanitize(text: str) -> str:
@@ -124,118 +114,8 @@ def restates(sentence: str, passage_text: str, common: frozenset[str]) -> bool:
     return any(shared >= n and share >= ratio for n, ratio in OVERLAP_RULES)
 
 
-def needs_attribution(context: Context, quotes: list[Quote]) -> list[str]:
-    """The texts a summary may restate only with attribution: shown or quoted, labelled so."""
-    texts = [p.text for p in context.passages if p.label in ATTRIBUTE_LABELS]
-    texts += [q.text for q in quotes if q.label in ATTRIBUTE_LABELS and q.text not in texts]
-    return texts
-
-
 def unattributed(
     sentence: str, texts: list[str], common: frozenset[str], authors: tuple[str, ...] = ()
 ) -> bool:
     """The sentence restates one of `texts` without saying who asserts it."""
     return not attributed(sentence, authors) and any(restates(sentence, t, common) for t in texts)
-
-
-def guard_summary(
-    raw: str,
-    article_text: str,
-    texts: list[str],
-    common: frozenset[str],
-    authors: tuple[str, ...] = (),
-) -> Guarded:
-    """Drop verdicts and non-verbatim quotations sentence by sentence; find unattributed claims."""
-    result = Guarded(None)
-    kept: list[str] = []
-    for sentence in sentences(sanitize(raw)):
-        if passes_verdict(sentence):
-            result.verdicts.append(sentence)
-        elif len(" ".join([*kept, sentence])) <= MAX_SUMMARY_CHARS:
-            kept.append(sentence)
-    # Quotation marks can pair across sentences: check the text as the verifier will see it,
-    # drop the sentences a bad quotation touches, and repeat until every pairing is verbatim.
-    while bad := bad_quotations(" ".join(kept), article_text):
-        spans, at = [], 0
-        for sentence in kept:
-            spans.append((at, at + len(sentence)))
-            at += len(sentence) + 1
-        drop = {n for n, (a, b) in enumerate(spans) for s, e in bad if a < e and s < b}
-        result.bad_quotations.extend(kept[n] for n in sorted(drop))
-        kept = [sentence for n, sentence in enumerate(kept) if n not in drop]
-    result.unattributed = [s for s in kept if unattributed(s, texts, common, authors)]
-    result.summary = " ".join(kept) or None
-    return result
-
-
-def normalize_id(raw: object) -> str:
-    text = str(raw).strip().strip("[]()\"'").strip().lower()
-    for prefix in ("claim:", "sentence:", "fact:"):
-        if text.startswith(prefix):
-            return text[len(prefix) :].strip()
-    return text
-
-
-@dataclass
-class Citations:
-    """What the model cited, resolved against the data it was shown; the rest is `dropped`."""
-
-    segments: list[compose.Segment]
-    fact_ids: list[str]
-    dropped: list[str]
-
-
-def resolve_citations(reply: Reply, context: Context) -> Citations:
-    by_id = {p.id: p for p in context.passages}
-    by_sentence: dict[str, list[Passage]] = {}
-    for p in context.passages:
-        for sid in p.segment.sentence_ids:
-            by_sentence.setdefault(sid, []).append(p)
-    cited = Citations([], [], [])
-    for point in reply.points:
-        for raw in [*point.article, *point.facts]:
-            cid = normalize_id(raw)
-            found = [by_id[cid]] if cid in by_id else by_sentence.get(cid, [])
-            if found:
-                cited.segments.extend(p.segment for p in found if p.segment not in cited.segments)
-            elif cid in context.fact_ids:
-                if cid not in cited.fact_ids:
-                    cited.fact_ids.append(cid)
-            else:
-                cited.dropped.append(str(raw)[:80])
-    return cited
-
-
-def build_quotes(
-    corpus: Corpus, segments: list[compose.Segment], settings: Settings
-) -> list[Quote]:
-    """Quotes sliced from the store for the cited spans, within the answer's quote budget."""
-    chosen: list[Quote] = []
-    used = 0
-    for seg in segments:
-        if len(chosen) >= settings.max_quotes:
-            break
-        length = seg.end - seg.start
-        if chosen and used + length > settings.max_quote_chars:
-            continue
-        quote = compose.make_quote(corpus, seg.start, seg.end)
-        if quote is not None:
-            chosen.append(quote)
-            used += length
-    return chosen
-
-
-def build_background(
-    corpus: Corpus, fact_ids: list[str], quotes: list[Quote], settings: Settings
-) -> list[BackgroundItem]:
-    """Cited facts, then the facts linked to quoted disputed claims and allegations."""
-    wanted = list(fact_ids)
-    for quote in quotes:
-        if quote.label in ("disputed", "allegation"):
-            for cid in quote.claim_ids:
-                wanted.extend(corpus.claim(cid).fact_ids[: compose.LINKED_FACTS_PER_QUOTE])
-    seen: list[str] = []
-    for fid in wanted:
-        if fid in corpus.facts and fid not in seen:
-            seen.append(fid)
-    return [compose.fact_item(corpus, fid) for fid in seen[: settings.max_background + 2]]

@@ -1,29 +1,24 @@
-"""What the model sees and may answer: the prompt files, the data it is shown, the reply schema."""
+"""What the model sees: the prompt files, the data it is shown, and the LLM mode's own texts."""
 
 from __future__ import annotations
 
-import json
-import re
+import hashlib
 from dataclasses import dataclass
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from functools import lru_cache
+from pathlib import Path
 
 from index.answer import compose
 from index.answer.contract import BackgroundItem, Quote
 from index.corpus.labels import label_span
 from index.corpus.load import Corpus
 from index.search.retrieval import Hit
-from index.texts import Prompts
+from index.texts import PROMPTS_DIR, Prompts, TextsInvalid, read_yaml
 
 MAX_PASSAGES = 10
 MAX_FACTS = 6
-_FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.IGNORECASE)
-# Phrases of a refusal, looked for only when the reply is not the JSON asked for.
-_REFUSAL = re.compile(
-    r"\b(I\s*(?:'m| am)\s+(?:sorry|unable|not able)|I\s+(?:can(?:'|no)t|cannot|won't|will not)\s+"
-    r"(?:help|assist|answer|comply|provide|do that)|as an ai)\b",
-    re.IGNORECASE,
-)
+LLM_TEXTS = "llm.yaml"
+ATTRIBUTION_KEYS = {"disputed", "allegation", "opinion", "unreviewed"}
+NOTICE_KEYS = {"unavailable", "unparseable", "refused", "empty", "unmatched"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +42,49 @@ class Context:
     def passage_ids(self) -> set[str]:
         return {p.id for p in self.passages}
 
+    def ids(self) -> list[str]:
+        return [p.id for p in self.passages] + list(self.fact_ids)
+
+
+@dataclass(frozen=True)
+class LLMTexts:
+    """`prompts/llm.yaml`: how the code attributes a sentence by label, the notices, and the
+    one follow-up message sent when a reply cannot be read."""
+
+    attribution: dict[str, str]
+    notices: dict[str, str]
+    repair: str
+    sha256: str
+
+
+@lru_cache(maxsize=4)
+def load_llm_texts(directory: Path = PROMPTS_DIR) -> LLMTexts:
+    path = directory / LLM_TEXTS
+    data, sha = read_yaml(path)
+    expected = {"attribution", "notices", "repair"}
+    if set(data) != expected:
+        raise TextsInvalid(f"{path}: needs exactly the keys {', '.join(sorted(expected))}")
+    for key, wanted in (("attribution", ATTRIBUTION_KEYS), ("notices", NOTICE_KEYS)):
+        got = set(data[key] or {})
+        if got != wanted:
+            raise TextsInvalid(f"{path}: {key} needs exactly {', '.join(sorted(wanted))}")
+    for label, template in data["attribution"].items():
+        if template.count("{sentence}") != 1 or '"' in template:
+            raise TextsInvalid(
+                f"{path}: attribution.{label} needs one {{sentence}} and no quotation marks"
+            )
+    return LLMTexts(
+        {k: str(v) for k, v in data["attribution"].items()},
+        {k: str(v) for k, v in data["notices"].items()},
+        str(data["repair"]).strip(),
+        sha,
+    )
+
+
+def prompts_hash(prompts: Prompts, texts: LLMTexts) -> str:
+    """The hash of everything the LLM mode sends or adds (first 16 hex digits)."""
+    return hashlib.sha256(f"{prompts.sha256}:{texts.sha256}".encode()).hexdigest()[:16]
+
 
 def build_context(
     corpus: Corpus,
@@ -56,7 +94,7 @@ def build_context(
     background: list[BackgroundItem],
     with_article: bool,
 ) -> Context:
-    """The best retrieved spans (and the draft's own quotes) and the retrieved facts."""
+    """The draft's own quotes and the best retrieved spans, and the draft's and retrieved facts."""
     chosen: list[compose.Segment] = []
     if with_article:
         ranked = [s.segment for s in compose.score_segments(segments, hits)]
@@ -113,58 +151,3 @@ def render_messages(
     )
     user = prompts.answer.substitute(passages=passages, facts=facts, question=_data(question))
     return f"{prompts.system}\n\n{prompts.legend}", user
-
-
-class Point(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    article: list[str] = Field(default_factory=list)
-    facts: list[str] = Field(default_factory=list)
-
-
-class Reply(BaseModel):
-    """The only fields read from the model; anything else it sends (labels …) is ignored."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    summary: str = ""
-    points: list[Point] = Field(default_factory=list)
-
-
-class ReplyError(ValueError):
-    """The reply is not usable; `kind` is `empty`, `refusal` or `malformed`."""
-
-    def __init__(self, kind: str, detail: str):
-        super().__init__(f"{kind}: {detail}")
-        self.kind = kind
-
-
-def message_text(content: object) -> str:
-    """The text of a chat message's content (a string, or a list of content blocks)."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(
-            b if isinstance(b, str) else str(b.get("text", ""))
-            for b in content
-            if isinstance(b, str) or (isinstance(b, dict) and b.get("type") == "text")
-        )
-    return ""
-
-
-def parse_reply(text: str) -> Reply:
-    """Parse the model's JSON object, tolerating code fences and prose around it."""
-    body = _FENCE.sub("", text.strip())
-    if not body:
-        raise ReplyError("empty", "the model returned nothing")
-    start, end = body.find("{"), body.rfind("}")
-    if start < 0 or end <= start:
-        kind = "refusal" if _REFUSAL.search(body) else "malformed"
-        raise ReplyError(kind, f"no JSON object in the reply: {body[:80]!r}")
-    try:
-        reply = Reply.model_validate(json.loads(body[start : end + 1]))
-    except (json.JSONDecodeError, ValidationError) as exc:
-        raise ReplyError("malformed", f"{type(exc).__name__}: {str(exc)[:120]}") from exc
-    if not reply.summary.strip() and not any(p.article or p.facts for p in reply.points):
-        raise ReplyError("empty", "the reply has no summary and cites nothing")
-    return reply

@@ -1,147 +1,75 @@
-"""LLM mode: a refiner that lets a chat model choose the passages and write a checked summary.
+"""LLM mode: a refiner that lets a chat model write a summary bound, sentence by sentence, to the
+passages and facts it cites.
 
-The model never supplies quote text, labels, headings or sources: it cites ids of the passages
-and facts it was shown, and the answer is rebuilt from the store. Its prose goes through the
-guards in `index.llm.guards`; any fault gives back the extractive draft with a one-line notice.
+The model never supplies quote text, labels, headings or sources: each of its sentences cites ids
+of what it was shown, `index.llm.evidence` checks every sentence against that evidence and takes
+its attribution from the labels, and the answer is rebuilt from the store. The draft's best
+passage stays first; the model may add to and reorder what retrieval found. Any fault gives back
+the extractive draft with a one-line notice that says what happened.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
+from index.answer import compose
+from index.answer.contract import BackgroundItem, Quote
 from index.answer.pipeline import Draft, IndexState
 from index.corpus.card import METADATA_FACT_ID
 from index.corpus.load import Corpus
-from index.llm.guards import (
-    build_background,
-    build_quotes,
-    guard_summary,
-    needs_attribution,
-    resolve_citations,
+from index.llm.client import (
+    NO_FORMAT,
+    LLMConfigError,
+    call_kwargs,
+    check_provider,
+    fault_kind,
+    json_mode,
+    make_chat_model,
+    model_kwargs,
+    parse_spec,
+    rejects_format,
 )
-from index.llm.prompt import (
-    Context,
-    Reply,
-    ReplyError,
-    build_context,
-    message_text,
-    parse_reply,
-    render_messages,
-)
+from index.llm.evidence import Checked, Evidence, Judge, Outcome, Shown, Similarity
+from index.llm.prompt import Context, build_context, load_llm_texts, prompts_hash, render_messages
+from index.llm.reply import Reply, ReplyError, message_text, parse_reply, reply_schema
 from index.search.retrieval import Hit
 from index.settings import Settings
 from index.texts import PROMPTS_DIR, Texts, load_prompts, load_texts
 
 log = logging.getLogger(__name__)
 
-# Retries would multiply the timeout a member waits; the extractive answer is the retry.
-MAX_RETRIES = 0
-# Provider → (integration package, the project's extra that installs it).
-PROVIDERS = {
-    "openai": ("langchain_openai", "openai"),
-    "anthropic": ("langchain_anthropic", "anthropic"),
-    "ollama": ("langchain_ollama", "ollama"),
-}
-# The two notices; prompts/texts.yaml may override them (keys llm_unavailable, llm_unchecked).
-NOTICES = {
-    "llm_unavailable": "The model was unavailable; showing the article's passages.",
-    "llm_unchecked": "The model's summary did not pass our checks; showing the article's passages.",
-}
+__all__ = [
+    "LLMConfigError",
+    "LLMRefiner",
+    "check_provider",
+    "fault_kind",
+    "make_refiner",
+    "model_kwargs",
+    "parse_spec",
+]
+
+# A repair attempt is made only with at least this much of the time budget left.
+MIN_REPAIR_SECONDS = 1.0
 _REFUSAL_STOPS = frozenset({"content_filter", "refusal"})
-
-
-class LLMConfigError(ValueError):
-    """EXPLAINER_LLM names a model this installation cannot use."""
-
-
-def parse_spec(spec: str) -> tuple[str, str]:
-    """'provider:model' → (provider, model); the model part may itself hold colons."""
-    provider, sep, model = spec.strip().partition(":")
-    if not sep or not provider.strip() or not model.strip():
-        raise LLMConfigError(
-            f"EXPLAINER_LLM={spec!r}: use 'none' or 'provider:model', "
-            "e.g. 'openai:gpt-4o-mini' or 'ollama:llama3.1'"
-        )
-    return provider.strip().lower(), model.strip()
-
-
-def check_provider(provider: str) -> None:
-    """Fail at start-up, not at the first question, when the provider's package is missing."""
-    package, extra = PROVIDERS.get(provider, (f"langchain_{provider}", ""))
-    if importlib.util.find_spec(package) is not None:
-        return
-    how = (
-        f"pip install 'explainer[{extra}]'" if extra else f"pip install {package.replace('_', '-')}"
-    )
-    raise LLMConfigError(
-        f"the '{provider}' model provider needs the {package.replace('_', '-')} "
-        f"package, which is not installed: {how}"
-    )
-
-
-def model_kwargs(provider: str, settings: Settings) -> dict[str, Any]:
-    """The settings in each provider's own parameter names."""
-    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-    kwargs: dict[str, Any] = {"temperature": settings.llm_temperature}
-    if settings.llm_base_url:
-        kwargs["base_url"] = settings.llm_base_url
-    if provider == "ollama":
-        # ChatOllama names the cap num_predict and passes the timeout to its HTTP client.
-        kwargs.update(
-            num_predict=settings.llm_max_tokens, client_kwargs={"timeout": settings.llm_timeout}
-        )
-        return kwargs
-    kwargs.update(
-        max_tokens=settings.llm_max_tokens, timeout=settings.llm_timeout, max_retries=MAX_RETRIES
-    )
-    if key:
-        kwargs["api_key"] = key
-    return kwargs
-
-
-def make_chat_model(settings: Settings) -> Any:
-    provider, model = parse_spec(settings.llm)
-    check_provider(provider)
-    from langchain.chat_models import init_chat_model
-
-    try:
-        return init_chat_model(model, model_provider=provider, **model_kwargs(provider, settings))
-    except Exception as exc:  # an unknown provider, a missing key …: the same fix, the settings
-        raise LLMConfigError(f"cannot set up the model {settings.llm!r}: {exc}") from exc
-
-
-def fault_kind(exc: BaseException) -> str:
-    """A short name for what went wrong, the same across providers."""
-    if isinstance(exc, ReplyError):
-        return exc.kind
-    if isinstance(exc, LLMConfigError):
-        return "config"
-    names = [cls.__name__ for cls in type(exc).__mro__]
-    status = getattr(exc, "status_code", None)
-    if status is None:
-        status = getattr(getattr(exc, "response", None), "status_code", None)
-    if isinstance(exc, TimeoutError) or any("Timeout" in n for n in names):
-        return "timeout"
-    if isinstance(status, int):
-        if status == 429:
-            return "rate_limited"
-        return "server_error" if status >= 500 else "http_error"
-    if isinstance(exc, ConnectionError) or any("Connect" in n for n in names):
-        return "connection"
-    if isinstance(exc, ValueError | TypeError | KeyError):
-        return "malformed"
-    return "error"
+# Which notice (prompts/llm.yaml) each fault kind gets.
+NOTICE_OF = {
+    "unparseable": "unparseable",
+    "empty": "empty",
+    "refusal": "refused",
+    "unmatched": "unmatched",
+}
+T = TypeVar("T")
 
 
 def read_message(message: BaseMessage) -> Reply:
-    """The reply in a model message, or ReplyError (refusal, empty, malformed)."""
+    """The reply in a model message, or ReplyError (refusal, empty, unparseable)."""
     meta = {**message.additional_kwargs, **message.response_metadata}
     if (
         meta.get("refusal")
@@ -155,8 +83,36 @@ def read_message(message: BaseMessage) -> Reply:
     return parse_reply(message_text(message.content))
 
 
+def within(seconds: float, fn: Callable[[], T], what: str) -> T:
+    """`fn()` in a daemon thread, waited for at most `seconds` (a TimeoutError after that; the
+    call itself ends at its client's own timeout)."""
+    if seconds <= 0:
+        raise TimeoutError(f"no time left for {what}")
+    box: dict[str, Any] = {}
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # handed to the caller
+            box["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="llm-call", daemon=True).start()
+    if not done.wait(seconds):
+        raise TimeoutError(f"{what} took longer than {seconds:.1f} s")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]  # type: ignore[no-any-return]
+
+
 class LLMRefiner:
-    """The engine's `Refiner` for LLM mode: `refiner(state, question, hits, draft) -> Draft`."""
+    """The engine's `Refiner` for LLM mode: `refiner(state, question, hits, draft) -> Draft`.
+
+    `embedder` (the engine's) lets the guards compare meaning, not only words; without it they
+    use word overlap alone. `last_outcome` keeps the last summary's checks, for benches.
+    """
 
     def __init__(
         self,
@@ -166,48 +122,77 @@ class LLMRefiner:
         chat_model: Any | None = None,
         spec: str | None = None,
         prompts_dir: Path = PROMPTS_DIR,
+        embedder: Any | None = None,
     ):
         self.settings = settings
         self.spec = spec or (
             settings.llm if chat_model is None else f"custom:{type(chat_model).__name__}"
         )
         self.mode = f"llm:{self.spec}"
-        self._model = chat_model
         self._prompts_dir = prompts_dir
         self._texts = texts
+        self._llm_texts = load_llm_texts(prompts_dir)
+        self._similarity = Similarity(embedder)
+        self._judges: dict[str, Judge] = {}
         self._lock = threading.Lock()
+        self._model = chat_model
+        self._built = threading.Event()
+        self._build_error: BaseException | None = None
+        self._json = NO_FORMAT
+        self.last_outcome: Outcome | None = None
+        if chat_model is None:
+            try:
+                provider, _ = parse_spec(settings.llm)
+                self._json = json_mode(provider, settings)
+            except LLMConfigError:
+                pass
+            # Importing and building the client takes seconds (9 s for langchain-openai here):
+            # done now, in the background, so the first question's time budget covers the call.
+            threading.Thread(target=self._build, name="llm-client", daemon=True).start()
+        else:
+            self._built.set()
+
+    def _build(self) -> None:
+        try:
+            self._model = make_chat_model(self.settings)
+        except BaseException as exc:  # reported at the first question, as a config fault
+            self._build_error = exc
+        finally:
+            self._built.set()
 
     @property
     def template_hash(self) -> str:
-        """The hash of the prompt files this refiner sends (first 16 hex digits)."""
-        return load_prompts(self._prompts_dir).sha256[:16]
+        """The hash of the prompt files and llm.yaml (first 16 hex digits)."""
+        return prompts_hash(load_prompts(self._prompts_dir), load_llm_texts(self._prompts_dir))
 
-    def chat_model(self) -> Any:
-        """The chat model, built on first use (no network at start-up)."""
-        with self._lock:
-            if self._model is None:
-                self._model = make_chat_model(self.settings)
-            return self._model
+    def chat_model(self, timeout: float | None = None) -> Any:
+        """The chat model; waits at most `timeout` seconds for it to be built."""
+        if not self._built.wait(timeout):
+            raise TimeoutError("the model client was still being set up")
+        if self._build_error is not None:
+            raise self._build_error
+        return self._model
+
+    # -- one question ------------------------------------------------------------------------
 
     def __call__(self, state: IndexState, question: str, hits: list[Hit], draft: Draft) -> Draft:
         if any(b.fact_id == METADATA_FACT_ID for b in draft.background):
             return draft  # the byline answer comes from the article's metadata alone
-        began = time.perf_counter()
+        began = time.monotonic()
+        deadline = began + self.settings.llm_timeout
+        corpus = state.corpus
+        context = build_context(
+            corpus,
+            state.segments,
+            hits,
+            draft.quotes,
+            draft.background,
+            with_article=draft.status == "answered",
+        )
+        if not context.passages and not context.fact_ids:
+            return draft  # nothing the model could cite
         try:
-            corpus = state.corpus
-            context = build_context(
-                corpus,
-                state.segments,
-                hits,
-                draft.quotes,
-                draft.background,
-                with_article=draft.status == "answered",
-            )
-            system, user = render_messages(
-                load_prompts(self._prompts_dir), corpus, context, question
-            )
-            message = self.chat_model().invoke([SystemMessage(system), HumanMessage(user)])
-            reply = read_message(message)
+            reply = self._ask(corpus, context, question, deadline)
         except Exception as exc:
             kind = fault_kind(exc)
             log.warning(
@@ -218,64 +203,195 @@ class LLMRefiner:
                 _one_line(exc),
                 exc_info=kind == "error",
             )
-            return self._fallback(draft, kind, "llm_unavailable")
-        log.info("llm replied in %.0f ms (%s)", _ms(began), self.spec)
+            return self._fallback(draft, kind)
+        log.info(
+            "llm replied in %.0f ms (%s, %d sentences, read as %s)",
+            _ms(began),
+            self.spec,
+            len(reply.sentences),
+            reply.shape,
+        )
         try:
-            return self._compose(corpus, context, reply, draft, state)
+            return self._compose(state, context, reply, draft)
         except Exception:
             log.exception("llm fault error: the reply could not be composed")
-            return self._fallback(draft, "error", "llm_unavailable")
+            return self._fallback(draft, "error")
 
-    def _compose(
-        self, corpus: Corpus, context: Context, reply: Reply, draft: Draft, state: IndexState
-    ) -> Draft:
-        cited = resolve_citations(reply, context)
-        if cited.dropped:
-            log.info("llm cited ids it was not shown, dropped: %s", cited.dropped)
-        quotes = build_quotes(corpus, cited.segments, self.settings) or list(draft.quotes)
-        background = list(draft.background)
-        if cited.segments or cited.fact_ids:
-            background = (
-                build_background(corpus, cited.fact_ids, quotes, self.settings) or background
+    def _ask(self, corpus: Corpus, context: Context, question: str, deadline: float) -> Reply:
+        """One call, and one repair attempt if its reply cannot be read; all within the budget."""
+        system, user = render_messages(load_prompts(self._prompts_dir), corpus, context, question)
+        messages: list[BaseMessage] = [SystemMessage(system), HumanMessage(user)]
+        model = self.chat_model(timeout=max(0.0, deadline - time.monotonic()))
+        schema = reply_schema(context.ids())
+        message = self._invoke(model, messages, schema, deadline)
+        try:
+            return read_message(message)
+        except ReplyError as exc:
+            if exc.kind != "unparseable" or deadline - time.monotonic() < MIN_REPAIR_SECONDS:
+                raise
+            log.info("llm reply unparseable (%s); asking once more", _one_line(exc))
+        text = message_text(message.content)[:2000]
+        repair = [*messages, AIMessage(text), HumanMessage(self._llm_texts.repair)]
+        reply = read_message(self._invoke(model, repair, schema, deadline))
+        return Reply(reply.sentences, f"{reply.shape}, repaired")
+
+    def _invoke(
+        self, model: Any, messages: list[BaseMessage], schema: dict[str, Any], deadline: float
+    ) -> BaseMessage:
+        mode = self._json
+        kwargs = call_kwargs(mode, schema, self.settings)
+        try:
+            return within(
+                deadline - time.monotonic(), lambda: model.invoke(messages, **kwargs), "the model"
             )
-        guarded = guard_summary(
-            reply.summary,
-            corpus.article.text,
-            needs_attribution(context, quotes),
-            state.common,
-            state.authors,
-        )
-        if guarded.bad_quotations:
-            log.info(
-                "llm summary: dropped %d sentence(s) quoting words not in the article",
-                len(guarded.bad_quotations),
-            )
-        if guarded.verdicts:
-            log.info("llm summary: dropped %d sentence(s) passing verdicts", len(guarded.verdicts))
-        if guarded.unattributed:
+        except Exception as exc:
+            if mode == NO_FORMAT or not rejects_format(exc):
+                raise
+            # This server does not take response_format: ask again without it, and from now on.
+            log.warning("llm server rejected response_format (%s); not sending it", _one_line(exc))
+            self._json = NO_FORMAT
+            return within(deadline - time.monotonic(), lambda: model.invoke(messages), "the model")
+
+    # -- the answer --------------------------------------------------------------------------
+
+    def judge(self, state: IndexState) -> Judge:
+        """The sentence checks for this index version's corpus (built once per corpus)."""
+        key = state.corpus.sha256
+        with self._lock:
+            judge = self._judges.get(key)
+            if judge is None:
+                judge = Judge(
+                    state.corpus,
+                    state.segments,
+                    state.common,
+                    state.authors,
+                    self._llm_texts.attribution,
+                    self._similarity,
+                    frozenset(getattr(state, "byline_words", frozenset())),
+                )
+                self._judges = {key: judge}
+            return judge
+
+    def _compose(self, state: IndexState, context: Context, reply: Reply, draft: Draft) -> Draft:
+        corpus = state.corpus
+        shown = Shown(corpus, context)
+        outcome = self.judge(state).judge(reply, shown)
+        self.last_outcome = outcome
+        quotes, background = self._assemble(corpus, draft, outcome)
+        if _drop_unshown(outcome, quotes, background):
+            quotes, background = self._assemble(corpus, draft, outcome)
+            _drop_unshown(outcome, quotes, background)
+        for c in outcome.sentences:
+            if c.dropped:
+                log.info("llm sentence dropped by %s (%s): %r", c.dropped, c.detail, c.raw[:160])
+        if not outcome.enough:
             log.warning(
-                "llm summary restates allegations without attribution: %s",
-                [s[:80] for s in guarded.unattributed],
+                "llm summary did not match the sources: kept %d of %d sentences (%s)",
+                len(outcome.kept),
+                outcome.proposed,
+                dict(outcome.dropped_by()),
             )
-            return self._fallback(draft, "unattributed", "llm_unchecked")
-        return draft.but(quotes=quotes, background=background, summary=guarded.summary)
+            return self._fallback(draft, "unmatched")
+        return draft.but(quotes=quotes, background=background, summary=outcome.summary)
 
-    def _fallback(self, draft: Draft, kind: str, notice_key: str) -> Draft:
+    def _assemble(
+        self, corpus: Corpus, draft: Draft, outcome: Outcome
+    ) -> tuple[list[Quote], list[BackgroundItem]]:
+        cited = outcome.cited()
+        quotes = assemble_quotes(corpus, draft.quotes, cited, self.settings)
+        background = assemble_background(corpus, draft, cited, quotes, self.settings)
+        return quotes, background
+
+    def _fallback(self, draft: Draft, kind: str) -> Draft:
         """The extractive draft unchanged, with a one-line notice; never a half answer."""
-        notice = self._texts.lines.get(notice_key, NOTICES[notice_key])
+        key = NOTICE_OF.get(kind, "unavailable")
+        notice = self._texts.lines.get(f"llm_{key}") or self._llm_texts.notices[key]
         return draft.but(summary=None, notice=notice, fault=f"llm_{kind}")
 
 
-def make_refiner(settings: Settings, texts: Texts | None = None) -> LLMRefiner:
-    """The refiner for `settings.llm`; checks the spec and the provider package now, builds the
-    model on first use."""
+def assemble_quotes(
+    corpus: Corpus, drafted: list[Quote], cited: list[Evidence], settings: Settings
+) -> list[Quote]:
+    """The draft's best quote first, then the passages the kept sentences cite, then the draft's
+    other quotes, within the answer's quote budget."""
+    spans = [(q.start, q.end) for q in drafted[:1]]
+    spans += [(e.passage.segment.start, e.passage.segment.end) for e in cited if e.passage]
+    spans += [(q.start, q.end) for q in drafted[1:]]
+    existing = {(q.start, q.end): q for q in drafted}
+    chosen: list[Quote] = []
+    used = 0
+    for start, end in dict.fromkeys(spans):
+        if len(chosen) >= settings.max_quotes:
+            break
+        length = end - start
+        if chosen and used + length > settings.max_quote_chars:
+            continue
+        quote = existing.get((start, end)) or compose.make_quote(corpus, start, end)
+        if quote is not None:
+            chosen.append(quote)
+            used += length
+    return chosen
+
+
+def assemble_background(
+    corpus: Corpus, draft: Draft, cited: list[Evidence], quotes: list[Quote], settings: Settings
+) -> list[BackgroundItem]:
+    """The draft's first card, the cited facts, the draft's other cards, then the facts linked to
+    newly quoted disputed claims and allegations."""
+    drafted = {b.fact_id: b for b in draft.background}
+    wanted = [b.fact_id for b in draft.background[:1]]
+    wanted += [e.id for e in cited if e.kind == "fact"]
+    wanted += [b.fact_id for b in draft.background[1:]]
+    old = {(q.start, q.end) for q in draft.quotes}
+    for quote in quotes:
+        if (quote.start, quote.end) not in old and quote.label in ("disputed", "allegation"):
+            for cid in quote.claim_ids:
+                wanted.extend(corpus.claim(cid).fact_ids[: compose.LINKED_FACTS_PER_QUOTE])
+    chosen: list[BackgroundItem] = []
+    for fid in dict.fromkeys(wanted):
+        if len(chosen) >= settings.max_background + 2:
+            break
+        if fid in drafted:
+            chosen.append(drafted[fid])
+        elif fid in corpus.facts:
+            chosen.append(compose.fact_item(corpus, fid))
+    return chosen
+
+
+def _drop_unshown(outcome: Outcome, quotes: list[Quote], background: list[BackgroundItem]) -> bool:
+    """Drop kept sentences none of whose evidence the answer shows; True if any was dropped."""
+    spans = {(q.start, q.end) for q in quotes}
+    facts = {b.fact_id for b in background}
+    dropped = False
+    for c in outcome.kept:
+        if not any(_visible(e, spans, facts) for e in c.evidence):
+            _mark(c, "unshown", "none of what it cites fits in the answer")
+            dropped = True
+    return dropped
+
+
+def _visible(e: Evidence, spans: set[tuple[int, int]], facts: set[str]) -> bool:
+    if e.passage is not None:
+        return (e.passage.segment.start, e.passage.segment.end) in spans
+    return e.id in facts
+
+
+def _mark(c: Checked, guard: str, detail: str) -> None:
+    c.dropped, c.detail = guard, detail
+
+
+def make_refiner(
+    settings: Settings, texts: Texts | None = None, embedder: Any | None = None
+) -> LLMRefiner:
+    """The refiner for `settings.llm`; checks the spec and the provider package now, and starts
+    building the model client in the background (no network call)."""
     provider, _ = parse_spec(settings.llm)
     check_provider(provider)
-    return LLMRefiner(settings, texts or load_texts())
+    return LLMRefiner(settings, texts or load_texts(), embedder=embedder)
 
 
 def _ms(since: float) -> float:
-    return (time.perf_counter() - since) * 1000
+    return (time.monotonic() - since) * 1000
 
 
 def _one_line(exc: BaseException) -> str:

@@ -20,7 +20,15 @@ FEEDBACK_FILTERS: tuple[FeedbackFilter, ...] = ("up", "down", "none")
 # The statuses that mean the corpus had nothing (or nothing in the article) for the question.
 GAP_STATUSES = ("no_article_match", "out_of_scope")
 
-_RELATIVE = re.compile(r"^(\d+)\s*([mhdw])$")
+_RELATIVE = re.compile(r"^(\d{1,9})\s*([mhdw])$")
+# Times outside these are refused by every filter (a `--until 9999-12-31` cannot overflow).
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9999, 1, 1, tzinfo=UTC)
+# Discord ids (and SQLite integers) are below 2**63.
+MAX_ID = 2**63 - 1
+# The most rows one listing returns (the CLI's --limit, the review page's limit).
+MAX_LIMIT = 10_000
+MIN_ID_PREFIX = 6
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -40,19 +48,32 @@ def parse_when(text: str, *, now: datetime | None = None, end_of_day: bool = Fal
     value = text.strip()
     now = now or datetime.now(UTC)
     match = _RELATIVE.match(value)
-    if match:
-        return now - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
     try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
+        if match:
+            moment = now - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+        else:
+            try:
+                moment = datetime.fromisoformat(value)
+            except ValueError:
+                raise ValueError(
+                    f"not a date or time: {text!r} (use 2024-05-01, 2024-05-01T12:00, or 24h / 7d)"
+                ) from None
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=UTC)
+            if end_of_day and len(value) == 10:
+                moment += timedelta(days=1)
+        if not EARLIEST <= moment <= LATEST:
+            raise OverflowError
+    except OverflowError:
         raise ValueError(
-            f"not a date or time: {text!r} (use 2024-05-01, 2024-05-01T12:00, or 24h / 7d)"
+            f"date or time out of range: {text!r} (use a time between "
+            f"{EARLIEST.date()} and {LATEST.date()}, or a span such as 7d)"
         ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    if end_of_day and len(value) == 10:
-        moment += timedelta(days=1)
     return moment
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def fts_query(text: str) -> str:
@@ -77,6 +98,7 @@ class LogFilter:
     channel_id: int | None = None
     search: str | None = None
     limit: int | None = 50
+    source: str | None = None
 
     def __post_init__(self) -> None:
         checks = (
@@ -90,8 +112,14 @@ class LogFilter:
                 raise ValueError(f"unknown {name} {value!r}; use one of: {', '.join(allowed)}")
         if self.verdict and self.unreviewed:
             raise ValueError("a verdict filter and 'unreviewed' exclude each other")
-        if self.limit is not None and self.limit < 1:
-            raise ValueError("limit must be at least 1")
+        if self.limit is not None and not 1 <= self.limit <= MAX_ID:
+            raise ValueError(f"limit must be between 1 and {MAX_ID}")
+        for place, number in (("server", self.guild_id), ("channel", self.channel_id)):
+            if number is not None and not 0 <= number <= MAX_ID:
+                raise ValueError(f"{place} id out of range: {number} (ids are below 2**63)")
+        for name, moment in (("since", self.since), ("until", self.until)):
+            if moment is not None and not EARLIEST <= _aware(moment) <= LATEST:
+                raise ValueError(f"{name} out of range: {moment.isoformat()}")
 
 
 @dataclass(frozen=True)
@@ -139,6 +167,9 @@ class VerdictRow:
     note: str | None
     reviewer: str | None
     created_at: str
+    # The reviewer's fix: the passages a good answer quotes, and the status it should have had.
+    gold: list[dict[str, Any]] | None = None
+    expected_status: str | None = None
 
 
 @dataclass(frozen=True)
@@ -235,6 +266,9 @@ def where_clause(flt: LogFilter) -> tuple[str, list[Any]]:
     if flt.channel_id is not None:
         conditions.append("a.channel_id = ?")
         params.append(flt.channel_id)
+    if flt.source:
+        conditions.append("a.source = ?")
+        params.append(flt.source)
     if flt.search and flt.search.strip():
         query = fts_query(flt.search)
         if query:
@@ -314,7 +348,14 @@ def get_answer(db: sqlite3.Connection, answer_id: str) -> AnswerDetail | None:
             )
         ],
         verdicts=[
-            VerdictRow(r["verdict"], r["note"], r["reviewer"], r["created_at"])
+            VerdictRow(
+                r["verdict"],
+                r["note"],
+                r["reviewer"],
+                r["created_at"],
+                json.loads(r["gold_json"]) if r["gold_json"] else None,
+                r["expected_status"],
+            )
             for r in db.execute(
                 "SELECT * FROM verdicts WHERE answer_id = ? ORDER BY id", (answer_id,)
             )
@@ -323,13 +364,17 @@ def get_answer(db: sqlite3.Connection, answer_id: str) -> AnswerDetail | None:
 
 
 def export_rows(db: sqlite3.Connection, flt: LogFilter) -> list[dict[str, Any]]:
-    """One flat dict per answer (CSV columns); `answer` and `verdict_note` ride along for JSONL."""
+    """One flat dict per answer (CSV columns); `answer`, the latest verdict's note, reviewer,
+    gold and expected status, and the feedback reasons ride along for JSONL and eval cases."""
     where, params = where_clause(flt)
+    latest = "(SELECT v.{} FROM verdicts v WHERE v.answer_id = a.id ORDER BY v.id DESC LIMIT 1)"
     sql = (
         f"SELECT {_SUMMARY_COLUMNS}, a.rendered, a.answer_json, a.index_version,"
         " a.embedding_model, a.template_hash, a.verification_failures,"
-        " (SELECT v.note FROM verdicts v WHERE v.answer_id = a.id ORDER BY v.id DESC LIMIT 1)"
-        " AS verdict_note"
+        f" {latest.format('note')} AS verdict_note,"
+        f" {latest.format('reviewer')} AS verdict_reviewer,"
+        f" {latest.format('gold_json')} AS verdict_gold,"
+        f" {latest.format('expected_status')} AS verdict_expected_status"
         f" FROM answers a{where} ORDER BY a.created_at, a.rowid"
     )
     if flt.limit is not None:
@@ -345,7 +390,48 @@ def export_rows(db: sqlite3.Connection, flt: LogFilter) -> list[dict[str, Any]]:
             template_hash=row["template_hash"],
             verification_failures=json.loads(row["verification_failures"]),
             verdict_note=row["verdict_note"],
+            verdict_reviewer=row["verdict_reviewer"],
+            verdict_gold=json.loads(row["verdict_gold"]) if row["verdict_gold"] else None,
+            verdict_expected_status=row["verdict_expected_status"],
+            feedback_reasons=[
+                {"rating": r[0], "reason": r[1]}
+                for r in db.execute(
+                    "SELECT rating, reason FROM feedback WHERE answer_id = ?"
+                    " AND reason IS NOT NULL AND trim(reason) != '' ORDER BY updated_at",
+                    (row["id"],),
+                )
+            ],
             answer=json.loads(row["answer_json"]),
         )
         rows.append(item)
     return rows
+
+
+def ids_with_prefix(db: sqlite3.Connection, prefix: str, limit: int = 5) -> list[str]:
+    """Ids that are `prefix` exactly, else that start with it (compared exactly, no wildcards)."""
+    if db.execute("SELECT 1 FROM answers WHERE id = ?", (prefix,)).fetchone():
+        return [prefix]
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT id FROM answers WHERE substr(id, 1, ?) = ? ORDER BY id LIMIT ?",
+            (len(prefix), prefix, limit),
+        )
+    ]
+
+
+def unwritten_total(db: sqlite3.Connection, flt: LogFilter) -> tuple[int, str | None, str | None]:
+    """Answers recorded as never written in the period: (count, latest time, latest reason)."""
+    conditions, params = [], []
+    if flt.since is not None:
+        conditions.append("created_at >= ?")
+        params.append(iso(flt.since))
+    if flt.until is not None:
+        conditions.append("created_at < ?")
+        params.append(iso(flt.until))
+    where = (" WHERE " + " AND ".join(conditions)) if conditions else ""
+    total = db.execute(f"SELECT coalesce(sum(count), 0) FROM unwritten{where}", params).fetchone()
+    last = db.execute(
+        f"SELECT created_at, reason FROM unwritten{where} ORDER BY id DESC LIMIT 1", params
+    ).fetchone()
+    return int(total[0]), (last[0] if last else None), (last[1] if last else None)

@@ -93,11 +93,32 @@ INSERT INTO answers_fts (answer_id, question, rendered)
     SELECT id, question, rendered FROM answers;
 """
 
+# A reviewer's fix: the passages a good answer quotes (JSON list of {"text", "labels"}) and the
+# status it should have had; `explainer logs export --as-eval` turns only fixed answers into cases.
+_M003_REVIEWED_GOLD = """
+ALTER TABLE verdicts ADD COLUMN gold_json TEXT;
+ALTER TABLE verdicts ADD COLUMN expected_status TEXT;
+"""
+
+# Answers that could not be written (the log was unavailable and the held answers overflowed,
+# or the process ended before the log came back), recorded once the log is writable again.
+_M004_UNWRITTEN = """
+CREATE TABLE unwritten (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at TEXT NOT NULL,
+    count INTEGER NOT NULL CHECK (count > 0),
+    reason TEXT
+);
+CREATE INDEX unwritten_created_at ON unwritten (created_at);
+"""
+
 
 # Append only: a migration that has shipped is never edited, its name is recorded as applied.
 MIGRATIONS: list[tuple[str, str]] = [
     ("m001_answers", _M001_ANSWERS),
     ("m002_verdicts_and_search", _M002_VERDICTS_AND_SEARCH),
+    ("m003_reviewed_gold", _M003_REVIEWED_GOLD),
+    ("m004_unwritten", _M004_UNWRITTEN),
 ]
 
 

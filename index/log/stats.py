@@ -8,7 +8,7 @@ import sqlite3
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from index.log.query import (
@@ -16,6 +16,7 @@ from index.log.query import (
     LATEST_VERDICT_SQL,
     LogFilter,
     count_answers,
+    unwritten_total,
     where_clause,
 )
 
@@ -24,6 +25,13 @@ Embed = Callable[[list[str]], list[list[float]]]
 JACCARD_THRESHOLD = 0.6
 COSINE_THRESHOLD = 0.85
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Words that say nothing about what was asked: two questions sharing only these are not alike.
+STOP_WORDS = frozenset(
+    "a an and are as at be but by can could did do does for from had has have he her his how i if"
+    " in into is it its me my of on or our she so that the their them there they this to was we"
+    " were what when where which who whom whose why will with would you your"
+    " el la los las de del que y en un una por con se es".split()
+)
 
 
 def normalize_question(text: str) -> str:
@@ -60,10 +68,12 @@ class StatsRows:
     verification_failures: int
     totals_ms: list[float]
     questions: list[tuple[str, str]]  # (question, status), oldest first
+    unwritten: int = 0  # answers recorded as never written to the log
 
 
 def stats_rows(db: sqlite3.Connection, flt: LogFilter) -> StatsRows:
-    where, params = where_clause(LogFilter(since=flt.since, until=flt.until, limit=None))
+    period = LogFilter(since=flt.since, until=flt.until, source=flt.source, limit=None)
+    where, params = where_clause(period)
 
     def pairs(sql: str) -> list[tuple[Any, Any]]:
         return [(r[0], r[1]) for r in db.execute(sql, params)]
@@ -86,12 +96,8 @@ def stats_rows(db: sqlite3.Connection, flt: LogFilter) -> StatsRows:
                 f" FROM answers a{where}) WHERE verdict IS NOT NULL GROUP BY verdict"
             )
         ),
-        unreviewed=count_answers(
-            db, LogFilter(since=flt.since, until=flt.until, unreviewed=True, limit=None)
-        ),
-        verification_failures=count_answers(
-            db, LogFilter(since=flt.since, until=flt.until, verification_failed=True, limit=None)
-        ),
+        unreviewed=count_answers(db, replace(period, unreviewed=True)),
+        verification_failures=count_answers(db, replace(period, verification_failed=True)),
         totals_ms=[
             r[0]
             for r in db.execute(
@@ -104,6 +110,7 @@ def stats_rows(db: sqlite3.Connection, flt: LogFilter) -> StatsRows:
         questions=pairs(
             f"SELECT a.question, a.status FROM answers a{where} ORDER BY a.created_at, a.rowid"
         ),
+        unwritten=unwritten_total(db, flt)[0],
     )
 
 
@@ -158,8 +165,14 @@ def group_questions(
     return groups
 
 
+def content_words(norm: str) -> set[str]:
+    """A normalized question's words minus the stop words (all of them if nothing is left)."""
+    words = set(norm.split())
+    return (words - STOP_WORDS) or words
+
+
 def _jaccard_similar(norms: list[str]) -> Callable[[str, str], bool]:
-    tokens = {n: set(n.split()) for n in norms}
+    tokens = {n: content_words(n) for n in norms}
     return lambda a, b: jaccard(tokens[a], tokens[b]) >= JACCARD_THRESHOLD
 
 
@@ -191,6 +204,7 @@ class Stats:
     latency_p95_ms: float | None
     top_questions: list[QuestionGroup]
     coverage_gaps: list[QuestionGroup]
+    unwritten: int = 0
 
     def to_json(self) -> dict[str, Any]:
         def groups(items: list[QuestionGroup]) -> list[dict[str, Any]]:
@@ -226,4 +240,5 @@ def summarize(rows: StatsRows, *, embed: Embed | None = None, top: int = 10) -> 
         latency_p95_ms=percentile(rows.totals_ms, 95),
         top_questions=group_questions(rows.questions, embed)[:top],
         coverage_gaps=group_questions(gaps, embed)[:top],
+        unwritten=rows.unwritten,
     )

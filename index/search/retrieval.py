@@ -11,84 +11,17 @@ from functools import lru_cache
 
 import bm25s
 import numpy as np
-import snowballstemmer
 from langchain_core.embeddings import Embeddings
 
 from index.answer.records import Candidate
 from index.search.items import Item
+from index.search.text import STOPWORDS as _STOPWORDS
+from index.search.text import tokenize
 
 # A small k: with a corpus this size, ranks past the first dozen carry no signal.
 RRF_K = 10
 _ARTICLE_KINDS = ("sentence", "window", "claim")
-_TOKEN = re.compile(r"[a-z0-9]+")
 _WORD = re.compile(r"[^\W\d_]+")
-# "U.S." would tokenize to nothing useful; spell the country one way on both sides.
-_US = re.compile(r"\bu\.s\.(a\.)?|\bunited states( of america)?\b")
-_STOPWORDS = frozenset(
-    """
-    a an and are as at be been but by can could did do does for from had has have he her his
-    how i if in into is it its me my not of on or our she so than that the their them then
-    there these they this those to was we were what when where which who whom why will with
-    would you your about after before did does ever just any all also
-    """.split()
-)
-# Query-side expansions for everyday words the article's register does not use.
-QUERY_SYNONYMS = {
-    "legislature": "congress",
-    "parliament": "congress",
-    "lawmakers": "congress",
-    "legislators": "congress",
-    "popular": "approval",
-    "popularity": "approval",
-    "envoy": "ambassador",
-    "diplomat": "ambassador",
-    "defence": "defense",
-    "army": "military",
-    "troops": "military",
-    "soldiers": "military",
-    "generals": "military",
-    "detained": "arrested",
-    "stopped": "arrested",
-    "captured": "arrested",
-    "american": "usa",
-    "americans": "usa",
-    "washington": "usa",
-    "ousted": "removal",
-    "impeachment": "removal",
-    "impeached": "removed",
-    "spy": "intelligence",
-    "spies": "intelligence",
-    "coup": "dissolve",
-}
-_ARTICLE = r"(the|this)\s+(article|piece|op-?ed|authors?|text)"
-_ABOUT_THE_ARTICLE = re.compile(
-    r"^\s*(what|how)\s+(does|do|did)\s+" + _ARTICLE + r"\s+(say|claim|write|tell\s+us|mention)"
-    r"\s*(about|on|regarding|of)?\s+"
-    r"|^\s*(does|did|do)\s+" + _ARTICLE + r"\s+(say(\s+anything)?(\s+(about|on))?|mention|discuss"
-    r"|talk\s+about|cover|deal\s+with)\s+"
-    r"|\b(according\s+to|in)\s+" + _ARTICLE + r"\s*,?\s*",
-    re.IGNORECASE,
-)
-_STEMMER = snowballstemmer.stemmer("english")
-_STEM_LOCK = threading.Lock()
-
-
-@lru_cache(maxsize=8192)
-def stem(word: str) -> str:
-    with _STEM_LOCK:  # the Snowball stemmer object keeps state between calls
-        return str(_STEMMER.stemWord(word))
-
-
-def tokenize(text: str) -> list[str]:
-    folded = text.lower().replace("\u00f1", "n").replace("\u00e9", "e").replace("\u00e1", "a")
-    folded = _US.sub(" usa ", folded)
-    return [stem(t) for t in _TOKEN.findall(folded) if t not in _STOPWORDS]
-
-
-def topic_of(question: str) -> str:
-    """The question without "what does the article say about": words that dilute the match."""
-    topic = _ABOUT_THE_ARTICLE.sub("", question).strip()
-    return topic if topic.strip("?.! ") else question
 
 
 @dataclass(frozen=True)
@@ -161,15 +94,13 @@ class Retriever:
 
         return _WORD.sub(fix, question)
 
-    def covered(self, question: str) -> bool:
-        """Whether one article sentence holds every content word of a question of two or more."""
-        words = set(self.correct(tokenize(topic_of(question))))
+    def covered(self, tokens: frozenset[str]) -> bool:
+        """Whether one article sentence holds every content word (two or more) of a question."""
+        words = set(self.correct(sorted(tokens)))
         return len(words) >= 2 and any(words <= sentence for sentence in self._sentences)
 
     def lexical(self, question: str) -> dict[str, float]:
-        words = _WORD.findall(question.lower())
-        expanded = " ".join([question, *(QUERY_SYNONYMS[w] for w in words if w in QUERY_SYNONYMS)])
-        tokens = self.correct(tokenize(expanded))
+        tokens = self.correct(tokenize(question))
         if not tokens:
             return {}
         with self._lock:  # bm25s keeps per-call buffers
@@ -199,7 +130,6 @@ class Retriever:
 
     def search(self, question: str) -> list[Hit]:
         """Rank article units and background facts, each pool fused on its own."""
-        question = topic_of(question)
         dense = self._fold_asks(self.dense(question))
         lexical = self._fold_asks(self.lexical(question))
         fused: dict[str, float] = {}

@@ -14,7 +14,7 @@ import uvicorn
 from bot.review.server import create_app
 from bot.settings import BotSettings
 from index.log.store import AnswerLog
-from tests.test_answerlog_records import MEETING, fill, write_article
+from tests.support.records import MEETING, fill, write_article
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

@@ -1,0 +1,138 @@
+"""The question, parsed once: clean text, the topic to search, its words, names and intent.
+
+Every later stage (retrieval, the status decision, composition) reads this object instead of
+re-parsing the raw string.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from index.search.text import tokenize, words
+from index.texts import PROMPTS_DIR, TextsInvalid, read_yaml
+
+Intent = Literal["topic", "byline", "overview", "help"]
+INTENTS: tuple[Intent, ...] = ("byline", "overview", "help")
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str  # the cleaned question
+    topic: str  # what is searched: the question without phrases that only point at the article
+    tokens: frozenset[str]  # stems of the topic's content words
+    names: frozenset[str]  # rare names of the article the question uses
+    intent: Intent
+    # For a question with a topic of its own that still uses the words of questions about the
+    # article ("who are the authors of this thing"): the nearest intent and its similarity; the
+    # status decision routes it there when that beats every passage by the calibrated margin.
+    nearest: Intent | None = None
+    nearest_score: float = 0.0
+
+
+@dataclass(frozen=True)
+class IntentPatterns:
+    references: tuple[re.Pattern[str], ...]
+    examples: dict[Intent, tuple[str, ...]]
+    vocabulary: frozenset[str]  # stems of the content words of every example
+    sha256: str
+
+
+@lru_cache(maxsize=4)
+def load_intents(directory: Path = PROMPTS_DIR) -> IntentPatterns:
+    path = directory / "intents.yaml"
+    data, sha = read_yaml(path)
+    if set(data) != {"references", "intents"} or set(data["intents"]) != set(INTENTS):
+        raise TextsInvalid(f"{path}: needs 'references' and 'intents' with {', '.join(INTENTS)}")
+    try:
+        references = tuple(re.compile(p, re.IGNORECASE) for p in data["references"])
+    except re.error as exc:
+        raise TextsInvalid(f"{path}: a reference pattern does not compile: {exc}") from exc
+    examples = {k: tuple(str(e) for e in data["intents"][k]) for k in INTENTS}
+    vocabulary = frozenset(t for ex in examples.values() for e in ex for t in tokenize(e))
+    return IntentPatterns(references, examples, vocabulary, sha)
+
+
+def topic_of(question: str, patterns: IntentPatterns | None = None) -> str:
+    """The question without "what does the article say about": words that dilute the match."""
+    topic = question
+    for pattern in (patterns or load_intents()).references:
+        topic = pattern.sub("", topic)
+    topic = topic.strip()
+    return topic if topic.strip("?¿.!¡ ") else question
+
+
+class IntentRouter:
+    """Sends a question with no topic of its own to the nearest intent's examples (embedding)."""
+
+    def __init__(self, embedder: Embeddings, patterns: IntentPatterns):
+        self._embedder = embedder
+        self._patterns = patterns
+        self._matrix: np.ndarray | None = None
+        self._labels: list[Intent] = []
+
+    def _examples(self) -> np.ndarray:
+        if self._matrix is None:
+            labels: list[Intent] = []
+            texts: list[str] = []
+            for intent, examples in self._patterns.examples.items():
+                labels.extend([intent] * len(examples))
+                texts.extend(examples)
+            # Questions compared with questions: both sides embedded as queries.
+            vectors = np.array([self._embedder.embed_query(t) for t in texts], dtype=np.float32)
+            self._matrix, self._labels = vectors, labels
+        return self._matrix
+
+    def route(self, question: str) -> tuple[Intent, float]:
+        """The nearest intent and the cosine of its nearest example."""
+        matrix = self._examples()
+        vector = np.asarray(self._embedder.embed_query(question), dtype=np.float32)
+        scores = matrix @ vector
+        best = int(np.argmax(scores))
+        return self._labels[best], float(scores[best])
+
+
+def parse(
+    question: str,
+    *,
+    names: frozenset[str],
+    front_matter_words: frozenset[str],
+    router: IntentRouter | None,
+    patterns: IntentPatterns | None = None,
+) -> Query:
+    """Parse a cleaned question against one corpus (its rare names, its byline's words)."""
+    patterns = patterns or load_intents()
+    topic = topic_of(question, patterns)
+    folded = set(words(question))
+    tokens = set(tokenize(question))
+    own = {t for t in tokens if t not in patterns.vocabulary}
+    intent: Intent = "topic"
+    nearest: Intent | None = None
+    score = 0.0
+    if own and own <= front_matter_words:
+        intent = "byline"  # "Who is <author>?", "What is <publisher>?"
+    elif router is not None and (not own or tokens & patterns.vocabulary):
+        nearest, score = router.route(question)
+        if not own:
+            intent = nearest
+    return Query(
+        text=question,
+        topic=topic,
+        tokens=frozenset(tokenize(topic)),
+        names=frozenset(folded & names),
+        intent=intent,
+        nearest=nearest if intent == "topic" else None,
+        nearest_score=score,
+    )
+
+
+def front_matter_words(meta: dict) -> frozenset[str]:
+    """Stems of the words of the authors' and the publisher's names (front matter)."""
+    parts = [str(a) for a in meta.get("authors") or []] + [str(meta.get("publisher") or "")]
+    return frozenset(t for p in parts for t in tokenize(p) if len(t) > 2)

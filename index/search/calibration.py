@@ -1,0 +1,78 @@
+"""The status decision's thresholds, fitted per embedding model (`scripts/calibrate.py`).
+
+Cosine scores mean different things for different models, so the thresholds live beside the
+corpus in `calibration.yaml`, keyed by the model id the index records. The file is part of the
+corpus snapshot: the engine serves the thresholds of the live version (a changed file is served
+after `explainer reindex`, like any other corpus change). A setting given in the
+environment overrides the fitted value; a model nobody calibrated gets the defaults below.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+import yaml
+
+from index.settings import Settings
+
+log = logging.getLogger(__name__)
+CALIBRATION_FILE = "calibration.yaml"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    article_min_score: float = 0.38  # cosine below which the article is not relevant
+    background_min_score: float = 0.45  # cosine below which a fact card is not shown
+    no_article_margin: float = 0.155  # how far the background must beat the article
+    lexical_min_score: float = 3.0  # a BM25 score that counts as relevant whatever the cosine
+    # What a rare name of the article in the question adds to the article's cosine.
+    named_bonus: float = 0.0
+    # How far a question must be closer to an intent's examples than to any passage or card to
+    # be taken as a question about the article itself (2.0: never, only wordless ones are).
+    intent_margin: float = 2.0
+
+
+NAMES = tuple(f.name for f in fields(Thresholds))
+
+
+def read_calibration(corpus_dir: Path) -> dict[str, dict[str, float]]:
+    path = Path(corpus_dir) / CALIBRATION_FILE
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        log.warning("ignoring %s: %s", path, exc)
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def thresholds_for(
+    model_id: str | None,
+    settings: Settings,
+    calibration: Mapping[str, Mapping[str, float]] | None = None,
+) -> Thresholds:
+    """The thresholds for `model_id`: fitted values from `calibration` (the served corpus
+    snapshot's calibration.yaml; read from CORPUS_DIR when not given), then the settings."""
+    table = read_calibration(settings.corpus_dir) if calibration is None else calibration
+    fitted = table.get(str(model_id), {})
+    values = {k: float(v) for k, v in fitted.items() if k in NAMES and isinstance(v, int | float)}
+    base = replace(Thresholds(), **values)
+    given = {n: getattr(settings, n, None) for n in NAMES}
+    overrides = {n: v for n, v in given.items() if v is not None}
+    return replace(base, **overrides)
+
+
+def write_calibration(corpus_dir: Path, model_id: str, thresholds: Thresholds) -> Path:
+    path = Path(corpus_dir) / CALIBRATION_FILE
+    data = read_calibration(corpus_dir)
+    data[model_id] = {n: round(getattr(thresholds, n), 4) for n in NAMES}
+    header = (
+        "# Status thresholds per embedding model, fitted by scripts/calibrate.py on the\n"
+        "# development sets only (evals/heldout.yaml is never fitted on).\n"
+    )
+    path.write_text(header + yaml.safe_dump(data, sort_keys=True), encoding="utf-8")
+    return path

@@ -1,0 +1,65 @@
+"""The one place text becomes words: accent folding, tokens, stems and stop words.
+
+Retrieval, the status decision and the LLM guards all read questions and passages through these
+functions, so a word is the same word everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[^\W\d_]+")
+# "U.S." would tokenize to nothing useful; spell the country one way on both sides.
+_US = re.compile(r"\bu\.s\.(a\.)?|\bunited states( of america)?\b")
+# Function words of the two languages members ask in; they say nothing about a topic.
+STOPWORDS = frozenset(
+    """
+    a an and are as at be been but by can could did do does for from had has have he her his
+    how i if in into is it its me my not of on or our she so than that the their them then
+    there these they this those to was we were what when where which who whom why will with
+    would you your about after before did does ever just any all also
+    el la los las un una unos unas de del al y o u que qué quien quién quienes cual cuál como
+    cómo cuando cuándo donde dónde por para con sin sobre en es son fue fueron era ser estar
+    está están esta este esto estos estas ese esa eso se su sus lo le les me mi mis nos yo tu
+    tú él ella ellos ellas pero si sí no más muy ya hay ha han qué porque
+    """.split()
+)
+_STEMMER = snowballstemmer.stemmer("english")
+_STEM_LOCK = threading.Lock()
+
+
+def fold(text: str) -> str:
+    """Lower case without accents (NFKD, combining marks dropped): "Perú" and "peru" match."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=8192)
+def stem(word: str) -> str:
+    with _STEM_LOCK:  # the Snowball stemmer object keeps state between calls
+        return str(_STEMMER.stemWord(word))
+
+
+def words(text: str) -> list[str]:
+    """Folded words, letters only, in order."""
+    return _WORD.findall(fold(text))
+
+
+def content_words(text: str) -> list[str]:
+    """Folded words that are not stop words."""
+    return [w for w in words(text) if w not in STOPWORDS and fold(w) not in _FOLDED_STOPWORDS]
+
+
+def tokenize(text: str) -> list[str]:
+    """Stems of the folded tokens that are not stop words (what BM25 and overlap rules compare)."""
+    folded = _US.sub(" usa ", fold(text))
+    return [stem(t) for t in _TOKEN.findall(folded) if t not in _FOLDED_STOPWORDS]
+
+
+_FOLDED_STOPWORDS = frozenset(fold(w) for w in STOPWORDS)

@@ -1,0 +1,131 @@
+"""Questions about the article as a whole, and names the article uses only once or twice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.answer import compose
+from index.answer.engine import Engine
+from index.answer.query import topic_of
+from index.corpus.load import Corpus, load_corpus
+from tests.support.core import CORPUS_DIR, build
+
+
+@pytest.fixture(scope="module")
+def corpus() -> Corpus:
+    return load_corpus(CORPUS_DIR)
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    return build(Path(tmp_path_factory.mktemp("intents"))).engine
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the article's main argument?",
+        "What is this article about?",
+        "Can you summarize the piece?",
+        "What is the authors' thesis?",
+    ],
+)
+def test_overview_questions_are_recognised(engine: Engine, question: str) -> None:
+    assert engine.parse(engine.snapshot(), question).intent == "overview"
+
+
+@pytest.mark.parametrize("question", ["Who arrested Castillo?", "What did Kenna tweet?"])
+def test_ordinary_questions_are_not_overviews(engine: Engine, question: str) -> None:
+    assert engine.parse(engine.snapshot(), question).intent == "topic"
+
+
+def test_an_overview_quotes_the_title_then_only_contested_claims(engine: Engine) -> None:
+    answer = engine.answer("What is the article's main argument?")
+    assert answer.status == "answered" and answer.verification.passed
+    assert answer.quotes[0].text == "The U.S. Egged On The Coup In Peru"
+    assert answer.quotes[0].label == "allegation"
+    assert {q.label for q in answer.quotes} <= {"allegation", "opinion", "disputed"}
+
+
+def test_rare_names_are_the_names_used_once_or_twice(corpus: Corpus) -> None:
+    names = compose.rare_names(corpus)
+    assert {"rejas", "mendieta", "bobbio", "rospigliosi", "montesinos"} <= names
+    assert "castillo" not in names  # in most sentences: says nothing about a passage
+
+
+def test_names_are_found_in_lower_case_questions(engine: Engine) -> None:
+    assert engine.parse(engine.snapshot(), "who is pedro rejas").names == {"rejas"}
+
+
+def test_a_rare_name_keeps_the_article_in_the_answer(tmp_path: Path) -> None:
+    # A margin this low sends every question the background matches to no_article_match ...
+    eager = build(tmp_path, no_article_margin=-10.0).engine
+    assert eager.answer("Who became president after the vote?").status == "no_article_match"
+    # ... except one naming someone the article itself names.
+    answer = eager.answer("Who is Pedro Rejas?")
+    assert answer.status == "answered"
+    assert any("Rejas" in q.text for q in answer.quotes)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Is the article biased?", "Can I trust this article?", "What did the authors claim?"],
+)
+def test_questions_judging_the_article_get_its_contested_claims(
+    engine: Engine, question: str
+) -> None:
+    answer = engine.answer(question)
+    assert answer.status == "answered" and answer.verification.passed
+    assert answer.quotes[0].paragraph == 0  # the title: the thesis being judged
+    assert {q.label for q in answer.quotes} <= {"allegation", "opinion", "disputed"}
+
+
+def test_a_strong_word_match_in_the_background_is_not_out_of_scope(tmp_path: Path) -> None:
+    # Cosine thresholds no question clears: only the lexical gate can let the background in.
+    engine = build(tmp_path, article_min_score=2.0, background_min_score=2.0).engine
+    answer = engine.answer("What did the armed forces and police say in their joint statement?")
+    assert answer.status == "no_article_match"
+    assert any(b.fact_id == "armed-forces-statement" for b in answer.background)
+    assert engine.answer("How do I bake sourdough bread?").status == "out_of_scope"
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("What does the article say about Ollanta Humala?", "Ollanta Humala?"),
+        ("Does the article mention Mexico?", "Mexico?"),
+        (
+            "Does the article say the oligarchy was against Castillo?",
+            "the oligarchy was against Castillo?",
+        ),
+        ("According to the article, who arrested Castillo?", "who arrested Castillo?"),
+        ("What does the article say?", "What does the article say?"),  # nothing else to search
+        ("Who arrested Castillo?", "Who arrested Castillo?"),
+    ],
+)
+def test_retrieval_searches_the_topic_not_the_reference_to_the_article(
+    question: str, topic: str
+) -> None:
+    assert topic_of(question) == topic
+
+
+def test_a_question_whose_words_one_sentence_holds_is_covered(engine: Engine) -> None:
+    state = engine.snapshot()
+
+    def covered(question: str) -> bool:
+        return state.retriever.covered(engine.parse(state, question).tokens)
+
+    assert covered("What does the article say about Ollanta Humala?")
+    assert covered("who arested castillo")  # typo corrected first
+    assert not covered("What's the weather like in Lima today?")
+    assert not covered("Humala?")  # one word says too little
+
+
+def test_a_covered_question_is_answered_from_the_article(tmp_path: Path) -> None:
+    # Thresholds no cosine or BM25 score clears: only coverage can keep the article in.
+    engine = build(tmp_path, article_min_score=2.0, lexical_min_score=1000.0).engine
+    answer = engine.answer("What does the article say about Ollanta Humala?")
+    assert answer.status == "answered"
+    assert any("Humala" in q.text for q in answer.quotes)

@@ -1,0 +1,94 @@
+"""The question parsed once: the topic searched, names found, and questions about the article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.answer.engine import Engine
+from index.answer.query import load_intents, parse, topic_of
+from tests.support.core import build
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    return build(Path(tmp_path_factory.mktemp("query"))).engine
+
+
+def intent(engine: Engine, question: str) -> str:
+    return engine.parse(engine.snapshot(), question).intent
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What does the author claim about Kenna?", "What do the writers say about the phone call?"],
+)
+def test_naming_the_author_does_not_make_a_byline_question(engine: Engine, question: str) -> None:
+    query = engine.parse(engine.snapshot(), question)
+    assert query.intent == "topic"
+    assert "author" not in query.topic and "writers" not in query.topic
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Who wrote this?", "Who is Vijay Prashad?", "who are the authors", "¿Quién escribió esto?"],
+)
+def test_who_wrote_it_is_a_byline_question(engine: Engine, question: str) -> None:
+    assert intent(engine, question) == "byline"
+
+
+def test_the_publisher_named_alone_is_a_byline_question(engine: Engine) -> None:
+    publisher = engine.corpus.article.meta["publisher"]
+    assert intent(engine, f"What is {publisher}?") == "byline"
+
+
+@pytest.mark.parametrize("question", ["help", "what is this bot", "What can you do?"])
+def test_help_questions_are_recognised(engine: Engine, question: str) -> None:
+    assert intent(engine, question) == "help"
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("¿Qué dice el artículo sobre Lisa Kenna?", "Lisa Kenna?"),
+        ("Según los autores, ¿quién arrestó a Castillo?", "¿quién arrestó a Castillo?"),
+    ],
+)
+def test_spanish_references_to_the_article_are_cut_too(question: str, topic: str) -> None:
+    assert topic_of(question) == topic
+
+
+def test_names_are_found_with_accents_folded(engine: Engine) -> None:
+    state = engine.snapshot()
+    assert "espana" in state.names  # "Avenida España", used once
+    assert "espana" in engine.parse(state, "what happened on avenida espana").names
+
+
+def test_without_a_router_a_wordless_question_stays_a_topic_question() -> None:
+    query = parse(
+        "What is the article about?", names=frozenset(), front_matter_words=frozenset(), router=None
+    )
+    assert query.intent == "topic"
+
+
+def test_every_intent_has_examples_and_the_file_hash_is_recorded() -> None:
+    patterns = load_intents()
+    assert set(patterns.examples) == {"byline", "overview", "help"}
+    assert all(patterns.examples.values()) and len(patterns.sha256) == 64
+
+
+def test_byline_help_and_overview_answers_quote_the_title(engine: Engine) -> None:
+    for question in ("Who wrote this?", "help", "What is the article about?"):
+        answer = engine.answer(question)
+        assert answer.status == "answered" and answer.verification.passed
+        assert answer.quotes and answer.quotes[0].paragraph == 0
+
+
+def test_quote_falls_back_to_the_literal_words(tmp_path: Path) -> None:
+    # Thresholds nothing clears: only the literal search can find the passage.
+    engine = build(tmp_path, article_min_score=2.0, lexical_min_score=1000.0).engine
+    answer = engine.quote("Bobbio")
+    assert answer.status == "answered"
+    assert all("Bobbio" in q.text for q in answer.quotes)
+    assert engine.quote("zanzibar").status == "no_article_match"
