@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from bot.cli import ask, reindex
+from bot.cli import ask, corpus, reindex
 from bot.cli.errors import fail, load_settings
 from bot.cli.logs import LOGS_HELP
 from bot.cli.logs import app as logs_app
@@ -21,6 +21,7 @@ app.command("reindex")(reindex.reindex_command)
 app.command("ask")(ask.ask_command)
 app.command("eval")(ask.eval_command)
 app.add_typer(logs_app, name="logs", help=LOGS_HELP)
+app.add_typer(corpus.app, name="corpus")
 
 
 @app.command("bot")

@@ -28,11 +28,15 @@ def _surrogates(text: str) -> bool:
 def _engine(settings: Any):
     from index import Engine, LLMConfigError
 
-    require_corpus(settings.corpus_dir)
     try:
-        return Engine.from_settings(settings)
+        engine = Engine.from_settings(settings)
     except LLMConfigError as exc:
         fail(str(exc), 2)
+    if engine.index_version is None:
+        # The engine serves the live index's own snapshot; the corpus directory matters only
+        # when there is none yet (then its absence is the likely mistake: say which setting).
+        require_corpus(settings.corpus_dir)
+    return engine
 
 
 def _stdin_lines() -> Iterator[tuple[int, str | None]]:

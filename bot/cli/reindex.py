@@ -19,6 +19,11 @@ def reindex_command(
         False, "--json", help="Print one JSON object: the summary, or the errors on failure."
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing unless it fails."),
+    allow_empty_claims: bool = typer.Option(
+        False,
+        "--allow-empty-claims",
+        help="Accept a corpus with no claims although the live index has claims for the article.",
+    ),
 ) -> None:
     """Validate the corpus, embed what changed and switch the live index atomically.
 
@@ -46,7 +51,11 @@ def reindex_command(
         refuse([problem], None, 2, prefix="error: ")
     try:
         if as_json or quiet or not sys.stderr.isatty():
-            summary = reindex(settings, progress=None if (as_json or quiet) else _plain_progress)
+            summary = reindex(
+                settings,
+                progress=None if (as_json or quiet) else _plain_progress,
+                allow_empty_claims=allow_empty_claims,
+            )
         else:
             with Progress(
                 TextColumn("{task.description}"),
@@ -61,7 +70,7 @@ def reindex_command(
                 def show(stage: str, done: int, total: int) -> None:
                     bar.update(task, description=stage, completed=done, total=total)
 
-                summary = reindex(settings, progress=show)
+                summary = reindex(settings, progress=show, allow_empty_claims=allow_empty_claims)
     except CorpusInvalid as exc:
         refuse(
             [f"{settings.corpus_dir}/{line}" for line in exc.errors],

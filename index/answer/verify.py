@@ -44,12 +44,14 @@ def check_quote(quote: Quote, corpus: Corpus) -> list[str]:
 
 def check_background(item: BackgroundItem, corpus: Corpus) -> list[str]:
     failures = []
-    if not item.sources or any(not s.url.startswith(("http://", "https://")) for s in item.sources):
-        failures.append(f"background {item.fact_id}: every item needs a source with a URL")
     if item.fact_id == METADATA_FACT_ID:
+        # The article's own card is not background: its data is the front matter, links or not.
         if item != metadata_item(corpus):
             failures.append("background article-metadata: does not match the article's metadata")
-    elif item.fact_id not in corpus.facts:
+        return failures
+    if not item.sources or any(not s.url.startswith(("http://", "https://")) for s in item.sources):
+        failures.append(f"background {item.fact_id}: every item needs a source with a URL")
+    if item.fact_id not in corpus.facts:
         failures.append(f"background {item.fact_id}: no such fact card")
     elif item.text != corpus.facts[item.fact_id].text:
         failures.append(f"background {item.fact_id}: text differs from the fact card")

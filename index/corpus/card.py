@@ -30,4 +30,16 @@ def metadata_item(corpus: Corpus) -> BackgroundItem:
         )
         for c in copies
     ]
+    original = meta.get("url")
+    if original and all(s.url != original for s in sources):
+        # Where the article was first published, when the front matter says so.
+        sources.insert(
+            0,
+            Source(
+                publisher=str(meta.get("publisher") or ""),
+                url=str(original),
+                date=str(meta.get("date", "")),
+                title=corpus.article.title,
+            ),
+        )
     return BackgroundItem(fact_id=METADATA_FACT_ID, text=text, sources=sources)

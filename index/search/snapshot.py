@@ -52,6 +52,10 @@ class SnapshotMissing(LookupError):
     """The index version has no corpus snapshot (it was built before snapshots existed)."""
 
 
+class SnapshotDamaged(IndexUnavailable):
+    """The snapshot does not read back whole or does not hash to what the pointer recorded."""
+
+
 @dataclass(frozen=True)
 class SnapshotInfo:
     """What a snapshot's collection metadata records."""
@@ -211,11 +215,20 @@ def read_snapshot(client: Any, collection: str, expected_sha256: str) -> dict[st
     files, count = _read_files(coll)
     digest = corpus_digest(files)
     if count != info.parts or digest != info.corpus_sha256 or digest != expected_sha256:
-        raise IndexUnavailable(
+        raise SnapshotDamaged(
             f"the corpus snapshot of {collection} is damaged ({count} of {info.parts} parts, "
             f"hash {digest[:12]} for {expected_sha256[:12]}); run `explainer reindex`"
         )
     return files
+
+
+def snapshot_intact(client: Any, collection: str, expected_sha256: str) -> bool:
+    """Whether the version has a snapshot that reads back whole, with the expected hash."""
+    try:
+        read_snapshot(client, collection, expected_sha256)
+    except (SnapshotMissing, SnapshotDamaged):
+        return False
+    return True
 
 
 def drop_snapshots(client: Any, keep: set[str]) -> None:

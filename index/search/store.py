@@ -180,8 +180,8 @@ class _Guarded:
 
 
 def model_slug(model_id: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", model_id.lower().rsplit("/", 1)[-1]).strip("-")
-    return slug[:40] or "model"
+    slug = re.sub(r"[^a-z0-9]+", "-", model_id.lower().rsplit("/", 1)[-1])
+    return slug[:40].strip("-") or "model"  # a cut id must not end the slug with "-"
 
 
 def collection_name(model_id: str, version: int) -> str:

