@@ -362,6 +362,10 @@ class Tally:
     examples: list[str] = field(default_factory=list)
 
 
+def share(part: int, whole: int) -> str:
+    return f"{part / max(whole, 1):.1%}"
+
+
 def gold_hit(corpus: Corpus, case: Case, answer: Answer) -> tuple[int, int]:
     hits = total = 0
     for gold in case.gold:
@@ -494,9 +498,7 @@ def main() -> None:
         f"{'lexical' if args.lexical or not takes_embedder else 'embedder'} guards)"
     )
     print(f"verification passed:                 {total - len(failed)} of {total}")
-    print(
-        f"quotes verbatim:                     {verbatim}/{quotes} ({verbatim / max(quotes, 1):.1%})"
-    )
+    print(f"quotes verbatim:                     {verbatim}/{quotes} ({share(verbatim, quotes)})")
     print(
         f"summary quotations verbatim:         {quotations_ok}/{quotations}"
         f" ({quotations_ok / max(quotations, 1):.1%})"

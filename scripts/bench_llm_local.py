@@ -11,7 +11,7 @@ When llama-cpp-python[server] or the model is not at hand it says why and exits 
 index/llm/local.py for building the wheel once and where the model comes from).
 
     .venv/bin/python scripts/bench_llm_local.py [--model PATH] [--limit N] [--timeout 60]
-        [--max-tokens 300] [--questions evals/dev-questions.yaml] [--install]
+        [--max-tokens 300] [--questions evals/dev-questions.yaml] [--install] [--verbose]
 """
 
 from __future__ import annotations
@@ -62,8 +62,13 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="only the first N dev questions")
     parser.add_argument("--timeout", type=float, default=60.0, help="EXPLAINER_LLM_TIMEOUT")
     parser.add_argument("--max-tokens", type=int, default=300, help="EXPLAINER_LLM_MAX_TOKENS")
-    parser.add_argument("--install", action="store_true", help="set up the server from the wheel cache")
-    parser.add_argument("--data", type=Path, default=Path("data"), help="where wheels and models are")
+    parser.add_argument(
+        "--install", action="store_true", help="set up the server from the wheel cache"
+    )
+    parser.add_argument(
+        "--data", type=Path, default=Path("data"), help="where wheels and models are"
+    )
+    parser.add_argument("--verbose", action="store_true", help="print every dropped sentence")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     try:
@@ -137,6 +142,10 @@ def report(
             latency.append(spent)
         if outcome is not None:
             dropped.update(outcome.dropped_by())
+            if args.verbose:
+                for c in outcome.sentences:
+                    if c.dropped:
+                        print(f"  {qid} dropped by {c.dropped} ({c.detail}): {c.raw}")
         if answer.summary:
             shipped += 1
             summaries.append(f"{qid} {question}\n      → {answer.summary}")
@@ -153,8 +162,15 @@ def report(
                 h, t = gold_hit(corpus, case, got)
                 recall[kind][0] += h
                 recall[kind][1] += t
-    print(f"model:                      {model.name} via llama_cpp.server (max_tokens {args.max_tokens}, timeout {args.timeout:.0f} s)")
-    print(f"questions:                  {len(questions)} ({len(questions) - len(HOSTILE)} dev + {len(HOSTILE)} hostile); the model was asked {asked}")
+    dev = len(questions) - len(HOSTILE)
+    print(
+        f"model:                      {model.name} via llama_cpp.server "
+        f"(max_tokens {args.max_tokens}, timeout {args.timeout:.0f} s)"
+    )
+    print(
+        f"questions:                  {len(questions)} ({dev} dev + {len(HOSTILE)} hostile); "
+        f"the model was asked {asked}"
+    )
     print(f"summary shipped:            {shipped} of {asked} ({shipped / max(asked, 1):.0%})")
     print(
         "fallbacks by fault:         "

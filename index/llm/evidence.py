@@ -121,7 +121,7 @@ _LEADING_SOURCE = re.compile(
 )
 # The sentence names the article or its authors as its source (`{names}`: the authors' names).
 _ARTICLE_SOURCE = (
-    r"\b(?:{names}authors?|article|piece|op-?ed|essay|writers?)\b"
+    r"\b(?:{names}authors?|article|piece|op-?ed|essay|writers?|documents?|text|passages?)\b"
     r"|\b(?:in\s+)?their\s+(?:view|account|telling|reading|opinion|interpretation)\b"
 )
 _LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z]+(?![A-Za-z])")

@@ -26,7 +26,7 @@ _MARKUP = re.compile(r"(?m)^\s*(?:#{1,6}\s*|>\s*|[-*\u2022]\s+|\d+[.)]\s+)|[*_`~
 _MENTION = re.compile(r"@(?=(?:everyone|here)\b|[!&]?\d)")
 # `{names}` is filled with the words of the corpus's author names (front matter), never in code.
 _ATTRIBUTED = (
-    r"\b(?:the\s+)?(?:authors?|article|piece|op-?ed|essay|writers?|text|{names}"
+    r"\b(?:the\s+)?(?:authors?|article|piece|op-?ed|essay|writers?|text|documents?|{names}"
     r"they)\b[^.;]{0,80}?\b(?:alleg\w*|claim\w*|say\w*|said|writes?|wrote|written|assert\w*|"
     r"argu\w*|contend\w*|suggest\w*|maintain\w*|believ\w*|insist\w*|accus\w*|charg\w*|stat\w*|"
     r"report\w*|describ\w*|portray\w*|call\w*|speculat\w*|impl\w*|hint\w*|tells?|told|"

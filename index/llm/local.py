@@ -102,6 +102,8 @@ def install_server(data_dir: Path = REPO_DATA) -> Path:
 
 def check_gguf(path: Path) -> Path:
     """The file is a GGUF model, and the one pinned if its name is known."""
+    if not path.is_file():
+        raise LocalModelUnavailable(f"no model file at {path}")
     with path.open("rb") as f:
         if f.read(4) != b"GGUF":
             raise LocalModelUnavailable(f"{path} is not a GGUF file")
@@ -112,7 +114,9 @@ def check_gguf(path: Path) -> Path:
             for block in iter(lambda: f.read(1 << 20), b""):
                 digest.update(block)
         if digest.hexdigest() != pinned:
-            raise LocalModelUnavailable(f"{path}: sha256 {digest.hexdigest()} is not the pinned one")
+            raise LocalModelUnavailable(
+                f"{path}: sha256 {digest.hexdigest()} is not the pinned one"
+            )
     return path
 
 

@@ -104,7 +104,7 @@ def within(seconds: float, fn: Callable[[], T], what: str) -> T:
         raise TimeoutError(f"{what} took longer than {seconds:.1f} s")
     if "error" in box:
         raise box["error"]
-    return box["value"]  # type: ignore[no-any-return]
+    return box["value"]
 
 
 class LLMRefiner:

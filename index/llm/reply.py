@@ -373,22 +373,28 @@ def _with_inline(text: str) -> list[Claimed]:
     text = _CITE_AFTER_END.sub(r"\1\2" + _BREAK, text)
     result = []
     for sentence in [s for piece in text.split(_BREAK) for s in split_sentences(piece)]:
-        cites: list[str] = []
-        quoted = [m.span() for m in _QUOTED_SPAN.finditer(sentence)]
-
-        def take(match: re.Match[str]) -> str:
-            if any(a <= match.start(1) < b for a, b in quoted):
-                return match.group(0)  # the article's own brackets inside a quotation
-            tokens = [normalize_id(t) for t in re.split(r"[,;]", match.group(1))]
-            if tokens and all(_ID_LIKE.match(t) and re.search(r"[-.\d]", t) for t in tokens):
-                cites.extend(t for t in tokens if t not in cites)
-                return ""
-            return match.group(0)
-
-        cleaned = _INLINE.sub(take, sentence)
+        cleaned, cites = _take_citations(sentence)
         cleaned = re.sub(r"\s+([.,;:!?])", r"\1", cleaned).strip()
         if cleaned and cleaned[-1] not in '.!?"\u201d':
             cleaned += "."
         if re.search(r"\w", cleaned):
             result.append(Claimed(cleaned, tuple(cites)))
     return result
+
+
+def _take_citations(sentence: str) -> tuple[str, list[str]]:
+    """The sentence without its `[id]` citations, and the ids; the article's own brackets inside
+    a quotation ("[establish]") stay."""
+    cites: list[str] = []
+    quoted = [m.span() for m in _QUOTED_SPAN.finditer(sentence)]
+
+    def take(match: re.Match[str]) -> str:
+        if any(a <= match.start(1) < b for a, b in quoted):
+            return match.group(0)
+        tokens = [normalize_id(t) for t in re.split(r"[,;]", match.group(1))]
+        if tokens and all(_ID_LIKE.match(t) and re.search(r"[-.\d]", t) for t in tokens):
+            cites.extend(t for t in tokens if t not in cites)
+            return ""
+        return match.group(0)
+
+    return _INLINE.sub(take, sentence), cites

@@ -83,7 +83,9 @@ def test_an_embedder_that_fails_leaves_the_word_checks(corpus, fitted):
 
 def test_the_template_lowercases_a_common_first_word_but_not_a_name(corpus):
     judge = make_judge(corpus, None)
-    common = judge_one(judge, corpus, "The pressure got to Castillo.", ("pressure-got-to-castillo",))
+    common = judge_one(
+        judge, corpus, "The pressure got to Castillo.", ("pressure-got-to-castillo",)
+    )
     named = judge_one(judge, corpus, "Kenna met Bobbio on December 6.", ("kenna-bobbio-meeting",))
     assert common.text == "In the authors' view, the pressure got to Castillo."
     assert named.text == "The authors allege that Kenna met Bobbio on December 6."

@@ -132,7 +132,9 @@ def test_a_disputed_claim_cited_plainly_is_attributed_to_the_authors(ask):
 
 def test_a_fact_card_stated_plainly_ships_as_it_is(ask):
     stated = "Castillo was arrested by his own police escort, not by the military."
-    answer = ask("Who arrested Castillo, and where?", reply_sentences((stated, ["castillo-arrest-escort"])))
+    answer = ask(
+        "Who arrested Castillo, and where?", reply_sentences((stated, ["castillo-arrest-escort"]))
+    )
     assert answer.summary == stated
     assert "castillo-arrest-escort" in [b.fact_id for b in answer.background]
 
@@ -266,12 +268,20 @@ def test_injected_instruction_cannot_set_labels_or_verdicts(ask):
 @pytest.mark.parametrize(
     "replies, kind, notice",
     [
-        (['{"sentences": [{"text": "The authors allege', "still not json"], "unparseable", "unparseable"),
+        (
+            ['{"sentences": [{"text": "The authors allege', "still not json"],
+            "unparseable",
+            "unparseable",
+        ),
         (["Castillo was a teacher.", "Castillo was a teacher."], "unparseable", "unparseable"),
         ([""], "empty", "empty"),
         (['{"sentences": []}'], "empty", "empty"),
         (["I'm sorry, but I can't help with that request."], "refusal", "refused"),
-        ([AIMessage(content="", additional_kwargs={"refusal": "I cannot comply."})], "refusal", "refused"),
+        (
+            [AIMessage(content="", additional_kwargs={"refusal": "I cannot comply."})],
+            "refusal",
+            "refused",
+        ),
     ],
 )
 def test_unusable_reply_gives_the_extractive_answer_and_a_notice_naming_it(
@@ -297,7 +307,11 @@ def test_an_unreadable_reply_is_repaired_once(ask, scripted):
     [
         # Qwen2.5-Coder-0.5B closed its JSON this way.
         '{"sentences": [{"text": "' + ATTRIBUTED + '", "cites": ["' + MEETING + '"]}]]}]',
-        "```json\n{'sentences': [{'text': \"" + ATTRIBUTED + "\", 'cites': ['" + MEETING + "']}]}\n```",
+        "```json\n{'sentences': [{'text': \""
+        + ATTRIBUTED
+        + "\", 'cites': ['"
+        + MEETING
+        + "']}]}\n```",
         f"{ATTRIBUTED} [{MEETING}]",
         json.dumps({"summary": ATTRIBUTED, "points": [{"article": [MEETING], "facts": []}]}),
     ],

@@ -59,7 +59,9 @@ def test_extra_fields_are_ignored():
     text = json.dumps(
         {
             "label": "established",
-            "sentences": [{"text": "Kenna met Bobbio.", "cites": ["kenna-bobbio-meeting"], "label": "x"}],
+            "sentences": [
+                {"text": "Kenna met Bobbio.", "cites": ["kenna-bobbio-meeting"], "label": "x"}
+            ],
         }
     )
     assert read(text) == ONE
