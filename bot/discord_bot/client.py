@@ -12,11 +12,13 @@ from discord import app_commands
 
 from bot.discord_bot import mentions
 from bot.discord_bot.commands import ALL_COMMANDS
+from bot.discord_bot.conversations import Conversations
+from bot.discord_bot.handoff import Handoff
 from bot.discord_bot.limits import Limits
 from bot.discord_bot.reindexing import Reindexer, ReindexFn
 from bot.discord_bot.service import AnswerService, EngineLike
 from bot.discord_bot.texts import texts
-from bot.discord_bot.views import NONE, ClaimsPageButton, FeedbackButton, MoreButton
+from bot.discord_bot.views import NONE, ClaimsPageButton, FeedbackButton, HelpButton, MoreButton
 from bot.settings import BotSettings
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,8 @@ class ExplainerBot(discord.Client):
         self.service = AnswerService(settings, engine_factory)
         self.limits = Limits(settings)
         self.reindexer = Reindexer(self.service, reindex_fn)
+        self.conversations = Conversations()
+        self.handoff = Handoff(self)
         self.tree: app_commands.CommandTree[ExplainerBot] = app_commands.CommandTree(self)
         self.tree.error(self._on_command_error)
         self._shutdown: asyncio.Task[None] | None = None
@@ -67,7 +71,7 @@ class ExplainerBot(discord.Client):
     async def setup_hook(self) -> None:
         """Runs after login, before the gateway connects: load the engine, register, sync."""
         await self.service.start()
-        self.add_dynamic_items(FeedbackButton, ClaimsPageButton, MoreButton)
+        self.add_dynamic_items(FeedbackButton, ClaimsPageButton, MoreButton, HelpButton)
         for command in ALL_COMMANDS:
             self.tree.add_command(command)
         if self.sync_guild is not None:

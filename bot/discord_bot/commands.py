@@ -33,13 +33,15 @@ def _bot(interaction: Interaction) -> ExplainerBot:
 @app_commands.describe(
     question="Your question about the article",
     detail="Show the full answer: every passage and background card",
+    private="Only you see the answer (the server may make this the default)",
 )
 async def ask(
     interaction: Interaction,
     question: app_commands.Range[str, 1, QUESTION_CHARS],
     detail: bool = False,
+    private: bool | None = None,
 ) -> None:
-    await answer_interaction(interaction, question, detail=detail)
+    await answer_interaction(interaction, question, detail=detail, private=private)
 
 
 @app_commands.command(name="quote", description="Only the article's exact passages on a topic.")

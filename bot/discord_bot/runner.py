@@ -28,9 +28,11 @@ def _fail(message: str) -> None:
 def load_engine(settings: BotSettings) -> EngineLike:
     """The real engine, with its embedding model loaded now rather than on the first question."""
     from index import Engine
+    from index.answer.language import warm
 
     engine = Engine.from_settings(settings)
     engine.embedder.embed_query("warm-up")
+    warm()  # the language detector's model, before the first question
     return engine
 
 

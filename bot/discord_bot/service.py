@@ -14,11 +14,13 @@ from typing import Any, Protocol, TypeVar
 from bot.discord_bot.limits import AnswerGate
 from bot.settings import BotSettings
 from index import Answer, AskContext
+from index.answer.followup import FollowUp
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-# Full renderings of the latest answers kept in memory for their "More" button; older ones (and
-# all after a restart) are read back from the answer log.
+# The latest answers kept in memory (for their "More" and "Still need help?" buttons, and as the
+# previous answer of a follow-up); older ones (and all after a restart) are read back from the
+# answer log.
 RECENT_DETAILS = 256
 
 
@@ -27,8 +29,22 @@ class EngineLike(Protocol):
 
     log: Any
 
-    def answer(self, question: str, context: AskContext | None = None) -> Answer: ...
-    def quote(self, topic: str, context: AskContext | None = None) -> Answer: ...
+    def answer(
+        self,
+        question: str,
+        context: AskContext | None = None,
+        *,
+        follow_up: FollowUp | None = None,
+        language: str | None = None,
+    ) -> Answer: ...
+    def quote(
+        self,
+        topic: str,
+        context: AskContext | None = None,
+        *,
+        follow_up: FollowUp | None = None,
+        language: str | None = None,
+    ) -> Answer: ...
     def claims(self, label: str | None = None) -> list[Any]: ...
     def about(self) -> Any: ...
     def reload(self) -> None: ...
@@ -52,7 +68,7 @@ class AnswerService:
         self.accepting = True
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closed = False
-        self._details: OrderedDict[str, str] = OrderedDict()
+        self._recent: OrderedDict[str, Answer] = OrderedDict()
 
     @property
     def ready(self) -> bool:
@@ -72,40 +88,60 @@ class AnswerService:
         return self.engine
 
     async def answer(
-        self, question: str, context: AskContext, *, quotes_only: bool = False
+        self,
+        question: str,
+        context: AskContext,
+        *,
+        quotes_only: bool = False,
+        follow_up: FollowUp | None = None,
+        language: str | None = None,
     ) -> Answer:
-        """Wait for a free answer slot (or raise QueueTimeout), then answer in a worker thread."""
+        """Wait for a free answer slot (or raise QueueTimeout), then answer in a worker thread.
+
+        `follow_up`: the previous answer of the conversation (data); `language`: the server's
+        fixed language (None: the question's)."""
         engine = self._engine()
         call = engine.quote if quotes_only else engine.answer
+        extra: dict[str, Any] = {}
+        if follow_up is not None:
+            extra["follow_up"] = follow_up
+        if language is not None:
+            extra["language"] = language
         async with self.gate.slot():
-            answer = await self._run(self._answers, call, question, context)
-        if answer.rendered_detail is not None:
-            self._details[answer.id] = answer.rendered_detail
-            while len(self._details) > RECENT_DETAILS:
-                self._details.popitem(last=False)
+            answer = await self._run(self._answers, call, question, context, **extra)
+        self._recent[answer.id] = answer
+        while len(self._recent) > RECENT_DETAILS:
+            self._recent.popitem(last=False)
         return answer
+
+    async def recall(self, answer_id: str) -> Answer | None:
+        """An earlier answer: from memory, else from the answer log; None when neither has it."""
+        if answer_id in self._recent:
+            return self._recent[answer_id]
+        return await self._run(self._misc, self._logged_answer, answer_id)
 
     async def detail(self, answer_id: str) -> str | None:
         """The full rendering of an answer (for its "More" button), or None when it is no
         longer retrievable (not in memory, and no answer log holds it)."""
-        if answer_id in self._details:
-            return self._details[answer_id]
-        return await self._run(self._misc, self._logged_detail, answer_id)
+        answer = await self.recall(answer_id)
+        if answer is None:
+            return None
+        # An answer shown whole has no separate full rendering.
+        return answer.rendered_detail or answer.rendered
 
-    def _logged_detail(self, answer_id: str) -> str | None:
+    def _logged_answer(self, answer_id: str) -> Answer | None:
         answer_log = getattr(self._engine(), "log", None)
         if answer_log is None:
             return None
         try:
-            answer = answer_log.get(answer_id).answer
+            answer: Answer = answer_log.get(answer_id).answer
         except KeyError:  # the log's UnknownAnswer: pruned, or written by another deployment
             log.info("answer %s is not in the answer log", answer_id)
             return None
         except Exception:
             log.exception("could not read answer %s from the answer log", answer_id)
             return None
-        # An answer shown whole has no separate full rendering.
-        return answer.rendered_detail or answer.rendered
+        return answer
 
     async def claims(self, label: str | None) -> list[Any]:
         return await self._run(self._misc, self._engine().claims, label)

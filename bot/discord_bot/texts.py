@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from index.texts import load_lines
+from index.texts import DEFAULT_LANGUAGE, available_languages, load_lines
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,15 @@ class DiscordTexts:
     FEEDBACK_UP: str
     FEEDBACK_UP_LABEL: str
     GUILD_BUSY: str
+    HELP_ALREADY: str
+    HELP_FAILED: str
+    HELP_GONE: str
+    HELP_LABEL: str
+    HELP_SENT: str
+    MODLOG_ANSWER: str
+    MODLOG_HELP: str
+    MODLOG_LINK: str
+    MODLOG_VERIFICATION: str
     MORE_GONE: str
     MORE_LABEL: str
     NOT_IN_CHANNEL: str
@@ -51,6 +60,15 @@ class DiscordTexts:
     SHUTTING_DOWN: str
 
 
-@lru_cache(maxsize=1)
-def texts() -> DiscordTexts:
-    return load_lines(DiscordTexts, "discord.yaml")
+@lru_cache(maxsize=4)
+def texts(language: str = DEFAULT_LANGUAGE) -> DiscordTexts:
+    """The lines in a language (`prompts/<code>/discord.yaml`), English when it has none."""
+    if language not in available_languages():
+        language = DEFAULT_LANGUAGE
+    return load_lines(DiscordTexts, "discord.yaml", language=language)
+
+
+def locale_language(locale: object) -> str:
+    """The language of a Discord locale ("es-ES", "es-419" → "es") when there are texts for it."""
+    code = str(getattr(locale, "value", locale) or "").split("-")[0].lower()
+    return code if code in available_languages() else DEFAULT_LANGUAGE

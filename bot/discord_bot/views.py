@@ -1,8 +1,10 @@
-"""Buttons that keep working after a restart: "More" and feedback under answers, and the
-/claims pager.
+"""Buttons that keep working after a restart: "More", feedback and "Still need help?" under
+answers, and the /claims pager.
 
 All are `DynamicItem`s: the state lives in the custom_id (`more:<answer_id>`,
-`fb:up:<answer_id>`, `cl:<label>:<page>`), so no view has to be remembered between restarts.
+`fb:up:<answer_id>`, `help:<answer_id>`, `cl:<label>:<page>`), so no view has to be remembered
+between restarts. Labels are in the answer's language; what a press replies is in the language
+of the member's Discord client.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import discord
 
 from bot.discord_bot.rendering.pages import claims_pages
 from bot.discord_bot.rendering.splitter import split_markdown
-from bot.discord_bot.texts import texts
+from bot.discord_bot.texts import locale_language, texts
 from index import hash_user_id
 
 if TYPE_CHECKING:
@@ -35,17 +37,22 @@ def user_hash(bot: ExplainerBot, user_id: int) -> str:
     return hash_user_id(user_id, bot.settings.user_hash_salt.get_secret_value())
 
 
+def _lines(interaction: discord.Interaction[Any]) -> Any:
+    return texts(locale_language(getattr(interaction, "locale", None)))
+
+
 class FeedbackButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"fb:(?P<rating>up|down):(?P<answer_id>[A-Za-z0-9_-]{1,90})",
 ):
-    def __init__(self, rating: str, answer_id: str):
+    def __init__(self, rating: str, answer_id: str, language: str = "en"):
         up = rating == "up"
+        lines = texts(language)
         super().__init__(
             discord.ui.Button(
                 style=discord.ButtonStyle.secondary,
                 emoji="👍" if up else "👎",
-                label=texts().FEEDBACK_UP_LABEL if up else texts().FEEDBACK_DOWN_LABEL,
+                label=lines.FEEDBACK_UP_LABEL if up else lines.FEEDBACK_DOWN_LABEL,
                 custom_id=f"fb:{rating}:{answer_id}",
             )
         )
@@ -71,8 +78,9 @@ class FeedbackButton(
             await _record(bot, self.answer_id, who, "down", None)
             return
         stored = await _record(bot, self.answer_id, who, "up", None)
+        lines = _lines(interaction)
         await interaction.response.send_message(
-            texts().FEEDBACK_UP if stored else texts().FEEDBACK_FAILED,
+            lines.FEEDBACK_UP if stored else lines.FEEDBACK_FAILED,
             ephemeral=True,
             allowed_mentions=NONE,
         )
@@ -101,8 +109,9 @@ class FeedbackModal(discord.ui.Modal):
         reason = (self.reason.value or "").strip() or None
         who = user_hash(bot, interaction.user.id)
         stored = await _record(bot, self.answer_id, who, "down", reason)
+        lines = _lines(interaction)
         await interaction.response.send_message(
-            texts().FEEDBACK_DOWN if stored else texts().FEEDBACK_FAILED,
+            lines.FEEDBACK_DOWN if stored else lines.FEEDBACK_FAILED,
             ephemeral=True,
             allowed_mentions=NONE,
         )
@@ -125,12 +134,12 @@ class MoreButton(
 ):
     """Shows the full answer (every passage and card) privately to whoever presses it."""
 
-    def __init__(self, answer_id: str):
+    def __init__(self, answer_id: str, language: str = "en"):
         super().__init__(
             discord.ui.Button(
                 style=discord.ButtonStyle.primary,
                 emoji="📖",
-                label=texts().MORE_LABEL,
+                label=texts(language).MORE_LABEL,
                 custom_id=f"more:{answer_id}",
             )
         )
@@ -153,18 +162,64 @@ class MoreButton(
         except Exception:
             log.exception("could not fetch the full answer %s", self.answer_id)
             detail = None
-        for content in split_markdown(detail or "") or [texts().MORE_GONE]:
+        for content in split_markdown(detail or "") or [_lines(interaction).MORE_GONE]:
             await interaction.followup.send(content, ephemeral=True, allowed_mentions=NONE)
 
 
-def feedback_view(answer_id: str, *, more: bool = False) -> discord.ui.View:
+class HelpButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"help:(?P<answer_id>[A-Za-z0-9_-]{1,90})",
+):
+    """ "Still need help?": hands the question and the answer to the moderators (once per
+    answer) and tells the member, privately."""
+
+    def __init__(self, answer_id: str, language: str = "en"):
+        super().__init__(
+            discord.ui.Button(
+                style=discord.ButtonStyle.secondary,
+                emoji="🙋",
+                label=texts(language).HELP_LABEL,
+                custom_id=f"help:{answer_id}",
+            )
+        )
+        self.answer_id = answer_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: Any,
+        /,
+    ) -> HelpButton:
+        return cls(match["answer_id"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        language = locale_language(getattr(interaction, "locale", None))
+        try:
+            said = await _bot(interaction).handoff.help(
+                self.answer_id, interaction.user.id, language
+            )
+        except Exception:
+            log.exception("could not hand answer %s to the moderators", self.answer_id)
+            said = texts(language).HELP_FAILED
+        await interaction.followup.send(said, ephemeral=True, allowed_mentions=NONE)
+
+
+def feedback_view(
+    answer_id: str, *, more: bool = False, help: bool = False, language: str = "en"
+) -> discord.ui.View:
     """The buttons under an answer's last message: "More" when the answer has a full
-    rendering beyond what was shown, then 👍 / 👎."""
+    rendering beyond what was shown, then 👍 / 👎, then "Still need help?" when a moderators'
+    channel is configured. Labelled in the answer's language."""
     view = discord.ui.View(timeout=None)
     if more:
-        view.add_item(MoreButton(answer_id))
-    view.add_item(FeedbackButton("up", answer_id))
-    view.add_item(FeedbackButton("down", answer_id))
+        view.add_item(MoreButton(answer_id, language))
+    view.add_item(FeedbackButton("up", answer_id, language))
+    view.add_item(FeedbackButton("down", answer_id, language))
+    if help:
+        view.add_item(HelpButton(answer_id, language))
     return view
 
 

@@ -11,7 +11,9 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from index.answer.contract import Answer, Verification
+from index.answer.contract import Answer, Carried, Verification
+from index.answer.followup import FollowUp, Resolution, annotate, name_words, resolve
+from index.answer.language import detect_language
 from index.answer.lead import Lead, compose_lead
 from index.answer.pipeline import Draft, IndexState, Refiner
 from index.answer.query import IntentRouter, Query, load_intents, parse
@@ -35,7 +37,7 @@ from index.search.store import (
     read_pointer,
 )
 from index.settings import Settings
-from index.texts import Texts, load_texts
+from index.texts import Texts, TextsInvalid, available_languages, load_texts
 
 log = logging.getLogger(__name__)
 EXTRACTIVE = "extractive"
@@ -82,14 +84,14 @@ class Engine:
             from index.log.store import AnswerLog
 
             answer_log = AnswerLog(settings.log_db_path)
+        embedder = embedder or make_embedder(settings)
         refiner = None
         if settings.llm.strip().lower() not in ("", "none"):
             from index.llm.refiner import make_refiner
 
-            refiner = make_refiner(settings, texts)
-        engine = cls(
-            settings, embedder or make_embedder(settings), answer_log, texts=texts, refiner=refiner
-        )
+            # The guards compare the model's sentences with the evidence by meaning, too.
+            refiner = make_refiner(settings, texts, embedder=embedder)
+        engine = cls(settings, embedder, answer_log, texts=texts, refiner=refiner)
         try:
             engine.load()
         except (IndexUnavailable, ModelMismatch) as exc:
@@ -189,29 +191,58 @@ class Engine:
 
     # -- answering ---------------------------------------------------------------------------
 
-    def answer(self, question: str, context: AskContext | None = None) -> Answer:
-        return self._respond(question, context, quotes_only=False)
+    def answer(
+        self,
+        question: str,
+        context: AskContext | None = None,
+        *,
+        follow_up: FollowUp | None = None,
+        language: str | None = None,
+    ) -> Answer:
+        """`follow_up`: the previous answer of the conversation, as data (see followup.py);
+        `language`: the answer's language (None: the question's, detected)."""
+        return self._respond(question, context, False, follow_up, language)
 
-    def quote(self, topic: str, context: AskContext | None = None) -> Answer:
+    def quote(
+        self,
+        topic: str,
+        context: AskContext | None = None,
+        *,
+        follow_up: FollowUp | None = None,
+        language: str | None = None,
+    ) -> Answer:
         """Only the article's passages on a topic, with labels; no background."""
-        return self._respond(topic, context, quotes_only=True)
+        return self._respond(topic, context, True, follow_up, language)
 
-    def _respond(self, question: str, context: AskContext | None, quotes_only: bool) -> Answer:
+    def _respond(
+        self,
+        question: str,
+        context: AskContext | None,
+        quotes_only: bool,
+        follow_up: FollowUp | None = None,
+        language: str | None = None,
+    ) -> Answer:
         began = time.perf_counter()
         answer_id = uuid.uuid4().hex
         cleaned = clean_question(question)
         timings: dict[str, float] = {}
-        state, hits, draft = self._draft(cleaned, quotes_only, timings)
-        rendered = self._render(draft)
-        failures = self._verify(state, draft, rendered)
+        texts = self.texts_for(self.language_of(cleaned, language, follow_up))
+        state, hits, draft, carried = self._draft(cleaned, quotes_only, timings, texts, follow_up)
+        rendered = self._render(draft, texts)
+        failures = self._verify(state, draft, rendered, texts)
         rejected_answer = None
+        language = texts.language
         if failures:
-            rejected_answer = self._build(answer_id, cleaned, draft, rendered, failures, timings)
+            rejected_answer = self._build(
+                answer_id, cleaned, draft, rendered, failures, timings, language, carried
+            )
             log.error("answer %s failed verification: %s", answer_id, failures)
-            draft = Draft("error", [], [], lead=self.texts.lines["error"], fault=draft.fault)
-            rendered = self._render(draft)
+            draft = Draft("error", [], [], lead=texts.lines["error"], fault=draft.fault)
+            rendered = self._render(draft, texts)
         timings["total"] = _ms(began)
-        answer = self._build(answer_id, cleaned, draft, rendered, failures, timings)
+        answer = self._build(
+            answer_id, cleaned, draft, rendered, failures, timings, language, carried
+        )
         self._write_log(
             LogRecord(
                 answer=answer,
@@ -219,50 +250,65 @@ class Engine:
                 candidates=tuple(h.candidate() for h in hits[:30]),
                 index_version=state.pointer.collection if state else None,
                 embedding_model=getattr(self.embedder, "model_id", None),
-                template_hash=self.template_hash,
+                template_hash=self._template_hash(texts),
                 rejected_answer=rejected_answer,
                 fault=draft.fault,
+                language=texts.language,
+                carried=carried,
             )
         )
         return answer
 
     def _draft(
-        self, question: str, quotes_only: bool, timings: dict[str, float]
-    ) -> tuple[IndexState | None, list[Hit], Draft]:
+        self,
+        question: str,
+        quotes_only: bool,
+        timings: dict[str, float],
+        texts: Texts | None = None,
+        follow_up: FollowUp | None = None,
+    ) -> tuple[IndexState | None, list[Hit], Draft, Carried | None]:
         """Retrieve, compose and refine; every fault becomes a safe draft naming it."""
-        rejected = self._check_input(question)
+        texts = texts or self.texts
+        rejected = self._check_input(question, texts)
         if rejected:
-            return None, [], Draft("rejected_input", [], [], lead=rejected)
+            return None, [], Draft("rejected_input", [], [], lead=rejected), None
         state: IndexState | None = None
         hits: list[Hit] = []
+        carried: Carried | None = None
         try:
             state = self._ready_state()
             t0 = time.perf_counter()
-            query = self.parse(state, question)
+            resolution = self._resolve(state, self.parse(state, question), follow_up)
+            query, carried = resolution.query, resolution.carried
             state, hits = self._search(state, query.topic)
+            hits = resolution.prioritize(hits)
             timings["retrieve"] = _ms(t0)
             t1 = time.perf_counter()
-            draft = compose_draft(state, query, hits, self.settings, self.texts, quotes_only)
+            draft = compose_draft(state, query, hits, self.settings, texts, quotes_only)
             draft = self._refine(state, question, hits, draft)
+            draft = annotate(draft, texts, carried)
             timings["compose"] = _ms(t1)
-            return state, hits, draft
+            return state, hits, draft, carried
         except ModelMismatch as exc:
             return (
                 state,
                 hits,
                 Draft("error", [], [], lead=str(exc), fault=f"model_mismatch: {exc}"),
+                carried,
             )
         except (IndexUnavailable, EmbeddingModelError) as exc:
             if not isinstance(exc, EmbeddingModelError):
                 self._state = None
-            lead = self.texts.lines["index_unavailable"]
-            return state, hits, Draft("error", [], [], lead=lead, fault=f"index_unavailable: {exc}")
+            lead = texts.lines["index_unavailable"]
+            fault = f"index_unavailable: {exc}"
+            return state, hits, Draft("error", [], [], lead=lead, fault=fault), carried
         except Exception as exc:
             log.exception("answer failed")
             return (
                 state,
                 hits,
-                Draft("error", [], [], lead=self.texts.lines["error"], fault=repr(exc)),
+                Draft("error", [], [], lead=texts.lines["error"], fault=repr(exc)),
+                carried,
             )
 
     def parse(self, state: IndexState, question: str) -> Query:
@@ -273,6 +319,41 @@ class Engine:
             front_matter_words=state.byline_words,
             router=self._router,
         )
+
+    def _resolve(self, state: IndexState, query: Query, follow_up: FollowUp | None) -> Resolution:
+        """The question read against the conversation (followup.py): alone, or carrying."""
+        return resolve(
+            state,
+            query,
+            follow_up,
+            parse=lambda text: self.parse(state, text),
+            search=state.retriever.search,
+        )
+
+    # -- languages ---------------------------------------------------------------------------
+
+    def language_of(
+        self, question: str, language: str | None = None, follow_up: FollowUp | None = None
+    ) -> str:
+        """The answer's language: the one asked for when there are texts for it, else the
+        question's (detected; the article's names ignored), else the conversation's."""
+        supported = available_languages()
+        if language is not None:
+            return language if language in supported else self.texts.language
+        fallback = follow_up.language if follow_up is not None else None
+        state = self._state
+        names = name_words(state.corpus) if state is not None else frozenset()
+        return detect_language(question, names=names, fallback=fallback, languages=supported)
+
+    def texts_for(self, language: str) -> Texts:
+        """The answer texts of a language (the engine's own for its language or a bad file)."""
+        if language == self.texts.language:
+            return self.texts
+        try:
+            return load_texts(language=language)
+        except TextsInvalid:
+            log.exception("no usable texts for language %s; answering in English", language)
+            return self.texts
 
     def _search(self, state: IndexState, question: str) -> tuple[IndexState, list[Hit]]:
         try:
@@ -285,17 +366,18 @@ class Engine:
             state = self._ready_state()
             return state, state.retriever.search(question)
 
-    def _render(self, draft: Draft) -> Rendering:
+    def _render(self, draft: Draft, texts: Texts | None = None) -> Rendering:
         """The default and full renderings; an answered draft without a lead of its own opens
         with the lead built from data (the top claim's note or the top card)."""
+        texts = texts or self.texts
         corpus = self._state.corpus if self._state is not None else None
         lead: str | Lead | None = draft.lead
         if lead is None and draft.status == "answered" and corpus is not None:
-            lead = compose_lead(draft.quotes, draft.background, corpus, self.texts)
+            lead = compose_lead(draft.quotes, draft.background, corpus, texts)
         return render_answer(
             draft.quotes,
             draft.background,
-            self.texts,
+            texts,
             corpus=corpus,
             lead=lead,
             summary=draft.summary,
@@ -305,7 +387,10 @@ class Engine:
     @property
     def template_hash(self) -> str:
         """Hash of every text and prompt template that shaped the answer (logged with it)."""
-        parts = [self.texts.sha256, load_intents().sha256]
+        return self._template_hash(self.texts)
+
+    def _template_hash(self, texts: Texts) -> str:
+        parts = [texts.sha256, load_intents().sha256]
         if self.refiner is not None:
             parts.append(self.refiner.template_hash)
         return hashlib.sha256(":".join(parts).encode()).hexdigest()[:16]
@@ -318,6 +403,8 @@ class Engine:
         rendered: Rendering,
         failures: list[str],
         timings: dict[str, float],
+        language: str = "en",
+        carried: Carried | None = None,
     ) -> Answer:
         return Answer(
             id=answer_id,
@@ -332,13 +419,16 @@ class Engine:
             rendered_detail=rendered.detail,
             verification=Verification(passed=not failures, failures=failures),
             timings_ms=dict(timings),
+            language=language,
+            carried=carried,
         )
 
-    def _check_input(self, question: str) -> str | None:
+    def _check_input(self, question: str, texts: Texts | None = None) -> str | None:
+        lines = (texts or self.texts).lines
         if not question:
-            return self.texts.lines["empty"]
+            return lines["empty"]
         if len(question) > self.settings.max_question_chars:
-            return self.texts.lines["too_long"].format(limit=self.settings.max_question_chars)
+            return lines["too_long"].format(limit=self.settings.max_question_chars)
         return None
 
     def _refine(self, state: IndexState, question: str, hits: list[Hit], draft: Draft) -> Draft:
@@ -346,7 +436,14 @@ class Engine:
             return draft
         return self.refiner(state, question, hits, draft)
 
-    def _verify(self, state: IndexState | None, draft: Draft, rendered: Rendering) -> list[str]:
+    def _verify(
+        self,
+        state: IndexState | None,
+        draft: Draft,
+        rendered: Rendering,
+        texts: Texts | None = None,
+    ) -> list[str]:
+        """Checked against the texts it was rendered with (its language's tags and headings)."""
         if state is None:
             return [] if not (draft.quotes or draft.background) else ["no corpus to verify against"]
         return verify(
@@ -354,7 +451,7 @@ class Engine:
             draft.background,
             rendered,
             state.corpus,
-            self.texts,
+            texts or self.texts,
             summary=draft.summary,
         )
 
@@ -384,4 +481,4 @@ def _ms(since: float) -> float:
     return round((time.perf_counter() - since) * 1000, 3)
 
 
-__all__ = ["Answer", "ArticleAbout", "AskContext", "Candidate", "ClaimView", "Engine"]
+__all__ = ["Answer", "ArticleAbout", "AskContext", "Candidate", "ClaimView", "Engine", "FollowUp"]

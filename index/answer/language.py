@@ -1,10 +1,10 @@
 """Which language a question is in, among those `prompts/` has texts for (a kept library).
 
 `py3langid` (langid.py's model, shipped inside the package) ranks the languages by their
-character n-grams. Names are no evidence of a language ("Pedro Castillo Lima" reads as Spanish,
-"Lisa Kenna" as English), so the article's names are taken out first; a question with too few
-words left, or one the model is unsure of, has no language of its own and keeps the fallback
-(the conversation's language, else English).
+character n-grams. Names are no evidence of a language (a string of Spanish names reads as
+Spanish, whatever the question around it), so the corpus's names are taken out first; a
+question with too few words left, or one the model is unsure of, has no language of its own
+and keeps the fallback (the conversation's language, else English).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ import hmac
 from dataclasses import dataclass, field
 from typing import Literal
 
-from index.answer.contract import Answer
+from index.answer.contract import Answer, Carried
 
 CandidateKind = Literal["sentence", "window", "claim", "fact", "ask"]
 
@@ -20,6 +20,8 @@ class AskContext:
     guild_id: int | None = None
     channel_id: int | None = None
     user_hash: str | None = None
+    # Shown only to the member who asked (Discord: an ephemeral reply).
+    private: bool = False
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,10 @@ class LogRecord:
     # Set when the verifier rejected the composed answer and `answer` is the safe replacement.
     rejected_answer: Answer | None = None
     fault: str | None = None
+    # The language of the answer's fixed texts, and what a follow-up carried from the previous
+    # answer of its conversation (None: the question was read alone).
+    language: str = "en"
+    carried: Carried | None = None
 
 
 def hash_user_id(user_id: int, salt: str) -> str:

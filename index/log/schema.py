@@ -113,12 +113,26 @@ CREATE INDEX unwritten_created_at ON unwritten (created_at);
 """
 
 
+# Conversations: an answer shown only to its asker (Discord's ephemeral reply), the language of
+# its fixed texts, and what a follow-up carried from the previous answer of its conversation
+# (that answer's id, the topic the "About:" line named, the claim and card ids, as JSON lists).
+_M005_CONVERSATIONS = """
+ALTER TABLE answers ADD COLUMN private INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE answers ADD COLUMN language TEXT;
+ALTER TABLE answers ADD COLUMN follow_up_of TEXT;
+ALTER TABLE answers ADD COLUMN carried_topic TEXT;
+ALTER TABLE answers ADD COLUMN carried_claim_ids TEXT;
+ALTER TABLE answers ADD COLUMN carried_fact_ids TEXT;
+CREATE INDEX answers_follow_up_of ON answers (follow_up_of);
+"""
+
 # Append only: a migration that has shipped is never edited, its name is recorded as applied.
 MIGRATIONS: list[tuple[str, str]] = [
     ("m001_answers", _M001_ANSWERS),
     ("m002_verdicts_and_search", _M002_VERDICTS_AND_SEARCH),
     ("m003_reviewed_gold", _M003_REVIEWED_GOLD),
     ("m004_unwritten", _M004_UNWRITTEN),
+    ("m005_conversations", _M005_CONVERSATIONS),
 ]
 
 

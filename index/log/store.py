@@ -385,6 +385,7 @@ class AnswerLog:
 
     def _insert(self, record: LogRecord, at: datetime) -> None:
         answer, context, rejected = record.answer, record.context, record.rejected_answer
+        carried = record.carried
         # "Verification failed" covers the answer that was withheld, not only the one sent.
         failures = list(answer.verification.failures)
         passed = answer.verification.passed
@@ -414,6 +415,13 @@ class AnswerLog:
             context.user_hash,
             record.fault,
             rejected.model_dump_json() if rejected is not None else None,
+            # m005_conversations
+            int(context.private),
+            record.language,
+            carried.previous_answer_id if carried is not None else None,
+            carried.topic if carried is not None else None,
+            json.dumps(carried.claim_ids) if carried is not None else None,
+            json.dumps(carried.fact_ids) if carried is not None else None,
         )
 
         def insert(db: sqlite3.Connection) -> None:

@@ -1,6 +1,7 @@
 """A local fake of Discord for the real discord.py client: REST routes that record what the bot
-sends, a gateway (see fake_gateway.py), and helpers that inject slash commands, button clicks,
-modal submissions and messages as Discord would.
+sends (and serve a channel's messages back), a gateway (see fake_gateway.py), and helpers that
+inject slash commands, button clicks, modal submissions, messages, replies and forum posts as
+Discord would.
 
 Point discord.py at it with `FakeDiscord.patch(monkeypatch)` (`Route.BASE` and
 `DiscordWebSocket.DEFAULT_GATEWAY`; a plain `Client` connects to DEFAULT_GATEWAY and then to the
@@ -94,10 +95,17 @@ class FakeDiscord:
         self.app_id = snowflake()
         self.bot_user = FakeUser(self.app_id, "Explainer", bot=True)
         self.admin_role = snowflake()
+        self.forum_channel_id = snowflake()
         self.guild = FakeGuild(
-            snowflake(), "Test guild", [snowflake(), snowflake()], [self.admin_role]
+            snowflake(),
+            "Test guild",
+            [snowflake(), snowflake()],
+            [self.admin_role],
+            forum_ids=[self.forum_channel_id],
         )
         self.channel_id, self.other_channel_id = self.guild.channel_ids
+        # A channel for the moderators (not in the guild's payload: the bot posts by its id).
+        self.modlog_channel_id = snowflake()
         self.member = FakeUser(snowflake(), "member")
         self.other_member = FakeUser(snowflake(), "other")
         self.admin = FakeUser(
@@ -106,8 +114,12 @@ class FakeDiscord:
         self.commands: dict[int | None, list[dict[str, Any]]] = {}
         self.interactions: dict[str, InteractionRecord] = {}
         self.channel_messages: dict[int, list[Sent]] = {}
+        # Every message shown in a channel (the bot's and the members'), by id, as Discord
+        # serves it back: a channel's history, one message, a reply's referenced message.
+        self.messages: dict[int, dict[str, Any]] = {}
         self.deleted_messages: set[int] = set()
         self.typing: list[int] = []
+        self.history_reads: list[int] = []
         self.gateway = FakeGateway(
             token=token,
             ready_payload=self._ready,
@@ -143,6 +155,8 @@ class FakeDiscord:
         r.add_patch(API + "/webhooks/{app}/{token}/messages/{mid}", self._edit_webhook_message)
         r.add_delete(API + "/webhooks/{app}/{token}/messages/{mid}", self._delete_webhook_message)
         r.add_post(API + "/channels/{cid}/messages", self._channel_message)
+        r.add_get(API + "/channels/{cid}/messages", self._history)
+        r.add_get(API + "/channels/{cid}/messages/{mid}", self._get_message)
         r.add_delete(API + "/channels/{cid}/messages/{mid}", self._delete_channel_message)
         r.add_post(API + "/channels/{cid}/messages/{mid}/threads", self._start_thread)
         r.add_post(API + "/channels/{cid}/typing", self._typing)
@@ -347,6 +361,8 @@ class FakeDiscord:
         if replaces_loading:
             record.original = sent
         record.messages.append(sent)
+        if not ephemeral:
+            self.messages[int(message["id"])] = message
         return _json(message)
 
     async def _edit_webhook_message(self, request: web.Request) -> web.Response:
@@ -378,8 +394,34 @@ class FakeDiscord:
         body = await self._body(request)
         message = self._bot_message(channel_id, body)
         self.channel_messages.setdefault(channel_id, []).append(self._sent(body, message, False))
+        self.messages[int(message["id"])] = message
         # Discord echoes the bot's own messages back over the gateway.
         await self.gateway.dispatch("MESSAGE_CREATE", message)
+        return _json(message)
+
+    async def _history(self, request: web.Request) -> web.Response:
+        """A channel's messages, newest first (`limit`, `before`), as Discord serves them."""
+        channel_id = int(request.match_info["cid"])
+        limit = int(request.query.get("limit", 50))
+        before = int(request.query["before"]) if "before" in request.query else None
+        found = sorted(
+            (
+                m
+                for mid, m in self.messages.items()
+                if int(m["channel_id"]) == channel_id
+                and mid not in self.deleted_messages
+                and (before is None or mid < before)
+            ),
+            key=lambda m: int(m["id"]),
+            reverse=True,
+        )
+        self.history_reads.append(channel_id)
+        return _json(found[:limit])
+
+    async def _get_message(self, request: web.Request) -> web.Response:
+        message = self.messages.get(int(request.match_info["mid"]))
+        if message is None or int(message["channel_id"]) != int(request.match_info["cid"]):
+            return _json({"message": "Unknown Message", "code": 10008}, status=404)
         return _json(message)
 
     async def _delete_channel_message(self, request: web.Request) -> web.Response:
@@ -536,26 +578,59 @@ class FakeDiscord:
         *,
         mention_bot: bool = False,
         mention_bot_role: bool = False,
+        reply_to: Sent | None = None,
     ) -> dict[str, Any]:
         """A member posts a message, optionally starting with a mention of the bot (or of the
-        role Discord gave it)."""
+        role Discord gave it), optionally as a reply to a message the bot sent (without the
+        reply's ping: the bot is not in its mentions). `user` may be a bot."""
         author = user or self.member
         text = content
         if mention_bot:
             text = f"<@{self.bot_user.id}> {text}"
         if mention_bot_role:
             text = f"<@&{self.guild.bot_role_id}> {text}"
+        channel = channel_id or (reply_to.channel_id if reply_to else None) or self.channel_id
+        body: dict[str, Any] = {"content": text}
+        if reply_to is not None:
+            body["message_reference"] = {
+                "message_id": str(reply_to.id),
+                "channel_id": str(reply_to.channel_id or channel),
+                "guild_id": str(self.guild.id),
+            }
         message = message_payload(
-            channel_id=channel_id or self.channel_id,
+            channel_id=channel,
             author=author.payload(),
-            body={"content": text},
+            body=body,
             guild_id=self.guild.id,
             mentions=[self.bot_user.payload()] if mention_bot else [],
             mention_roles=[self.guild.bot_role_id] if mention_bot_role else [],
         )
+        if reply_to is not None:
+            message["referenced_message"] = self.messages.get(reply_to.id)
         message["member"] = author.member(with_user=False, with_permissions=False)
+        self.messages[int(message["id"])] = message
         await self.gateway.dispatch("MESSAGE_CREATE", message)
         return message
+
+    async def forum_post(self, title: str, body: str, user: FakeUser | None = None) -> int:
+        """A member opens a post in the forum channel: THREAD_CREATE (the post's thread, owned
+        by the member), then MESSAGE_CREATE of its opening message, which has the thread's id.
+        Returns the thread's id."""
+        author = user or self.member
+        thread_id = snowflake()
+        thread = self.guild.thread(self.forum_channel_id, author.id, title, thread_id)
+        await self.gateway.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
+        message = message_payload(
+            channel_id=thread_id,
+            author=author.payload(),
+            body={"content": body},
+            guild_id=self.guild.id,
+        )
+        message["id"] = str(thread_id)
+        message["member"] = author.member(with_user=False, with_permissions=False)
+        self.messages[thread_id] = message
+        await self.gateway.dispatch("MESSAGE_CREATE", message)
+        return thread_id
 
     async def drop_gateway(self) -> None:
         await self.gateway.drop()

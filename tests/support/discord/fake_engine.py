@@ -36,6 +36,7 @@ class FakeEngine:
         self.quote_words = quote_words
         self.delay = delay
         self.calls: list[tuple[str, str, AskContext | None]] = []
+        self.conversations: list[dict[str, Any]] = []
         self.threads: set[str] = set()
         self.release = threading.Event()
         self.release.set()
@@ -50,17 +51,26 @@ class FakeEngine:
         self.release.clear()
         self.started.clear()
 
-    def answer(self, question: str, context: AskContext | None = None) -> Answer:
-        return self._respond("answer", question, context, background=True)
+    def answer(
+        self, question: str, context: AskContext | None = None, **conversation: Any
+    ) -> Answer:
+        return self._respond("answer", question, context, background=True, **conversation)
 
-    def quote(self, topic: str, context: AskContext | None = None) -> Answer:
-        return self._respond("quote", topic, context, background=False)
+    def quote(self, topic: str, context: AskContext | None = None, **conversation: Any) -> Answer:
+        return self._respond("quote", topic, context, background=False, **conversation)
 
     def _respond(
-        self, kind: str, question: str, context: AskContext | None, background: bool
+        self,
+        kind: str,
+        question: str,
+        context: AskContext | None,
+        background: bool,
+        **conversation: Any,
     ) -> Answer:
         with self._lock:
             self.calls.append((kind, question, context))
+            # The follow-up and language the bot passed (the real engine's keyword arguments).
+            self.conversations.append(conversation)
             self.threads.add(threading.current_thread().name)
         self.started.set()
         if not self.release.wait(30):

@@ -65,10 +65,31 @@ class FakeGuild:
     role_ids: list[int] = field(default_factory=list)
     threads: dict[int, dict[str, Any]] = field(default_factory=dict)
     bot_role_id: int = field(default_factory=lambda: snowflake())
+    # Forum channels (type 15): each post is a thread whose opening message has its id.
+    forum_ids: list[int] = field(default_factory=list)
 
     def channel(self, channel_id: int) -> dict[str, Any]:
         if channel_id in self.threads:
             return self.threads[channel_id]
+        if channel_id in self.forum_ids:
+            return {
+                "id": str(channel_id),
+                "type": 15,
+                "guild_id": str(self.id),
+                "name": f"forum-{channel_id}",
+                "position": len(self.channel_ids) + self.forum_ids.index(channel_id),
+                "permission_overwrites": [],
+                "nsfw": False,
+                "parent_id": None,
+                "topic": None,
+                "last_message_id": None,
+                "rate_limit_per_user": 0,
+                "available_tags": [],
+                "default_reaction_emoji": None,
+                "default_sort_order": None,
+                "default_forum_layout": 0,
+                "flags": 0,
+            }
         return {
             "id": str(channel_id),
             "type": 0,
@@ -121,7 +142,7 @@ class FakeGuild:
             "roles": roles,
             "emojis": [],
             "stickers": [],
-            "channels": [self.channel(c) for c in self.channel_ids],
+            "channels": [self.channel(c) for c in [*self.channel_ids, *self.forum_ids]],
             "threads": list(self.threads.values()),
             "members": [bot.member(with_permissions=False)],
             "voice_states": [],
