@@ -18,6 +18,7 @@ from bot.discord_bot.rendering.splitter import split_markdown
 from bot.discord_bot.texts import texts
 from bot.discord_bot.views import NONE, feedback_view, user_hash
 from index import Answer, AskContext
+from index.texts import load_texts
 
 if TYPE_CHECKING:
     from bot.discord_bot.client import ExplainerBot
@@ -136,6 +137,10 @@ async def answer_interaction(
     bot: ExplainerBot = interaction.client
     place = Place.of(interaction.channel, interaction.guild_id)
     refused = refusal(bot, interaction.user.id, place)
+    limit = bot.settings.max_question_chars
+    if not refused and len(question.strip()) > limit:
+        # Refused before any public "thinking…": the engine would reject it anyway.
+        refused = load_texts().lines["too_long"].format(limit=limit)
     if refused:
         await interaction.response.send_message(refused, ephemeral=True, allowed_mentions=NONE)
         return

@@ -15,6 +15,7 @@ from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from pydantic import ValidationError
 
 from bot.review.security import (
@@ -43,6 +44,15 @@ log = logging.getLogger(__name__)
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 
+def discord_markdown(text: str) -> Markup:
+    """The answer as the member saw it: its Markdown rendered, raw HTML never passed through
+    (CommonMark with `html` off escapes it; markdown-it refuses javascript: links)."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("strikethrough")
+    return Markup(md.render(text))  # markdown-it escapes every character of the input
+
+
 def _templates() -> Jinja2Templates:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
@@ -50,6 +60,7 @@ def _templates() -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["discord_markdown"] = discord_markdown
     return Jinja2Templates(env=env)
 
 

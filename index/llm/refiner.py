@@ -11,8 +11,10 @@ the extractive draft with a one-line notice that says what happened.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -165,6 +167,10 @@ class LLMRefiner:
         """The hash of the prompt files and llm.yaml (first 16 hex digits)."""
         return prompts_hash(load_prompts(self._prompts_dir), load_llm_texts(self._prompts_dir))
 
+    def _secrets(self) -> tuple[str, ...]:
+        key = self.settings.llm_api_key
+        return (key.get_secret_value(),) if key is not None else ()
+
     def chat_model(self, timeout: float | None = None) -> Any:
         """The chat model; waits at most `timeout` seconds for it to be built."""
         if not self._built.wait(timeout):
@@ -196,12 +202,15 @@ class LLMRefiner:
         except Exception as exc:
             kind = fault_kind(exc)
             log.warning(
-                "llm fault %s after %.0f ms (%s): %s",
+                "llm fault %s after %.0f ms (%s): %s%s",
                 kind,
                 _ms(began),
                 self.spec,
-                _one_line(exc),
-                exc_info=kind == "error",
+                _one_line(exc, self._secrets()),
+                # An unexpected fault keeps its traceback, redacted like the line above.
+                "\n" + redact("".join(traceback.format_exception(exc)), self._secrets())
+                if kind == "error"
+                else "",
             )
             return self._fallback(draft, kind)
         log.info(
@@ -229,7 +238,9 @@ class LLMRefiner:
         except ReplyError as exc:
             if exc.kind != "unparseable" or deadline - time.monotonic() < MIN_REPAIR_SECONDS:
                 raise
-            log.info("llm reply unparseable (%s); asking once more", _one_line(exc))
+            log.info(
+                "llm reply unparseable (%s); asking once more", _one_line(exc, self._secrets())
+            )
         text = message_text(message.content)[:2000]
         repair = [*messages, AIMessage(text), HumanMessage(self._llm_texts.repair)]
         reply = read_message(self._invoke(model, repair, schema, deadline))
@@ -248,7 +259,10 @@ class LLMRefiner:
             if mode == NO_FORMAT or not rejects_format(exc):
                 raise
             # This server does not take response_format: ask again without it, and from now on.
-            log.warning("llm server rejected response_format (%s); not sending it", _one_line(exc))
+            log.warning(
+                "llm server rejected response_format (%s); not sending it",
+                _one_line(exc, self._secrets()),
+            )
             self._json = NO_FORMAT
             return within(deadline - time.monotonic(), lambda: model.invoke(messages), "the model")
 
@@ -394,5 +408,20 @@ def _ms(since: float) -> float:
     return (time.monotonic() - since) * 1000
 
 
-def _one_line(exc: BaseException) -> str:
-    return " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+# What a provider's error body may echo back: keys and bearer tokens (logged as [redacted]).
+_SECRET = re.compile(
+    r"(?i)\b(sk|pk|rk)-[a-z0-9_-]{8,}|\bbearer\s+[^\s\"',]+"
+    r"|((api[_-]?key|token|authorization|secret)[\"']?\s*[:=]\s*[\"']?)(bearer\s+)?[^\s\"',}]+"
+)
+
+
+def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """`text` without the given secrets or anything shaped like a key or a bearer token."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "[redacted]")
+    return _SECRET.sub(lambda m: (m.group(2) or "") + "[redacted]", text)
+
+
+def _one_line(exc: BaseException, secrets: tuple[str, ...] = ()) -> str:
+    return redact(" ".join(f"{type(exc).__name__}: {exc}".split()), secrets)[:200]

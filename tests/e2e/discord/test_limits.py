@@ -98,3 +98,14 @@ async def test_guilds_outside_the_allowlist_are_refused(fake: FakeDiscord, start
     record = await fake.slash("about")
     await fake.wait_for(lambda: record.callbacks)
     assert _private_refusal(record) == texts().NOT_IN_GUILD
+
+
+async def test_a_question_over_the_engines_limit_is_refused_privately_before_thinking(
+    fake: FakeDiscord, start_bot
+):
+    running = await start_bot(max_question_chars=50)
+    record = await fake.slash("ask", question="Who arrested Castillo? " * 4)
+    await fake.wait_for(lambda: record.callbacks)
+    refusal = _private_refusal(record)
+    assert refusal is not None and "50 characters" in refusal
+    assert running.engine.calls == []
