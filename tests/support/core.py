@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from index.answer.compose import make_quote
+from index.answer.contract import Quote
 from index.answer.engine import Engine
 from index.answer.records import LogRecord
+from index.corpus.load import Corpus
 from index.search.reindex import reindex
 from index.settings import Settings
 from tests.support.fakes import FakeEmbedder
@@ -96,3 +99,11 @@ def write_synthetic_corpus(target: Path) -> Path:
     (target / "article.md").write_text(SYNTHETIC_ARTICLE, encoding="utf-8")
     (target / "background" / "volcano-eruption.md").write_text(SYNTHETIC_FACT, encoding="utf-8")
     return target
+
+
+def claim_quote(corpus: Corpus, claim_id: str) -> Quote:
+    """The quote of one curated claim, sliced and labelled as the composer makes it."""
+    claim = corpus.claim(claim_id)
+    quote = make_quote(corpus, claim.start, claim.end)
+    assert quote is not None
+    return quote

@@ -9,13 +9,8 @@ import pytest
 from index.answer import compose
 from index.answer.engine import Engine
 from index.answer.query import topic_of
-from index.corpus.load import Corpus, load_corpus
-from tests.support.core import CORPUS_DIR, build
-
-
-@pytest.fixture(scope="module")
-def corpus() -> Corpus:
-    return load_corpus(CORPUS_DIR)
+from index.corpus.load import Corpus
+from tests.support.core import build
 
 
 @pytest.fixture(scope="module")

@@ -14,23 +14,11 @@ from index.answer.lead import Lead, compose_lead, lead_line
 from index.answer.render import render_answer
 from index.answer.verify import verify
 from index.corpus.card import METADATA_FACT_ID, metadata_item
-from index.corpus.load import Corpus, load_corpus
+from index.corpus.load import Corpus
 from index.texts import load_texts
-from tests.support.core import CORPUS_DIR, build
+from tests.support.core import build, claim_quote
 
 TEXTS = load_texts()
-
-
-@pytest.fixture(scope="module")
-def corpus() -> Corpus:
-    return load_corpus(CORPUS_DIR)
-
-
-def claim_quote(corpus: Corpus, claim_id: str) -> Quote:
-    claim = corpus.claim(claim_id)
-    quote = make_quote(corpus, claim.start, claim.end)
-    assert quote is not None
-    return quote
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from index.answer.compose import fact_item, make_quote
+from index.answer.compose import fact_item
 from index.answer.contract import BackgroundItem, Quote
 from index.answer.lead import compose_lead
 from index.answer.render import (
@@ -24,24 +24,12 @@ from index.answer.render import (
 )
 from index.answer.verify import verify
 from index.corpus.card import metadata_item
-from index.corpus.load import Corpus, load_corpus
+from index.corpus.load import Corpus
 from index.texts import load_texts
-from tests.support.core import CORPUS_DIR, KENNA_MEETING
+from tests.support.core import KENNA_MEETING, claim_quote
 
 TEXTS = load_texts()
 _BARE_URL = re.compile(r"(?<!\(<)https?://")
-
-
-@pytest.fixture(scope="module")
-def corpus() -> Corpus:
-    return load_corpus(CORPUS_DIR)
-
-
-def claim_quote(corpus: Corpus, claim_id: str) -> Quote:
-    claim = corpus.claim(claim_id)
-    quote = make_quote(corpus, claim.start, claim.end)
-    assert quote is not None
-    return quote
 
 
 @pytest.fixture(scope="module")

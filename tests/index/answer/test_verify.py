@@ -11,23 +11,11 @@ from index.answer.pipeline import Draft, IndexState
 from index.answer.render import render
 from index.answer.verify import verify
 from index.corpus.card import metadata_item
-from index.corpus.load import Corpus, load_corpus
+from index.corpus.load import Corpus
 from index.texts import load_texts
-from tests.support.core import CORPUS_DIR, KENNA_MEETING, Built, FakeLog, build
+from tests.support.core import KENNA_MEETING, Built, FakeLog, build, claim_quote
 
 TEXTS = load_texts()
-
-
-@pytest.fixture(scope="module")
-def corpus() -> Corpus:
-    return load_corpus(CORPUS_DIR)
-
-
-def claim_quote(corpus: Corpus, claim_id: str) -> Quote:
-    claim = corpus.claim(claim_id)
-    quote = make_quote(corpus, claim.start, claim.end)
-    assert quote is not None
-    return quote
 
 
 @pytest.fixture(scope="module")
