@@ -141,6 +141,10 @@ class Signals:
     article_bm25: float
     fact_dense: float
     fact_bm25: float
+    # The cosine of the nearest curated question (an ask embedded as a question), and whether
+    # what it points at is an article claim (True) or a fact card (False).
+    asked: float = 0.0
+    asked_article: bool = False
 
     # Weight of the BM25 difference beside the cosine difference in `background_lead`.
     BM25_WEIGHT = 0.02
@@ -155,11 +159,16 @@ class Signals:
 def relevance_signals(hits: list[Hit]) -> Signals:
     article = [h for h in hits if h.item.kind in ("sentence", "claim")]
     facts = [h for h in hits if h.item.kind == "fact"]
+    asked = max(
+        (h for h in hits if h.item.kind == "question"), key=lambda h: h.dense or 0.0, default=None
+    )
     return Signals(
         article_dense=max((h.dense or 0.0 for h in article), default=0.0),
         article_bm25=max((h.bm25 or 0.0 for h in article), default=0.0),
         fact_dense=max((h.dense or 0.0 for h in facts), default=0.0),
         fact_bm25=max((h.bm25 or 0.0 for h in facts), default=0.0),
+        asked=(asked.dense or 0.0) if asked else 0.0,
+        asked_article=bool(asked and str(asked.item.target).startswith("claim:")),
     )
 
 

@@ -317,6 +317,7 @@ class Engine:
             question,
             names=state.names,
             front_matter_words=state.byline_words,
+            known_words=state.retriever.known_words,
             router=self._router,
         )
 

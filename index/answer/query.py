@@ -15,7 +15,7 @@ from typing import Literal
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from index.search.text import tokenize, words
+from index.search.text import fold, tokenize, words
 from index.texts import PROMPTS_DIR, TextsInvalid, read_yaml
 
 Intent = Literal["topic", "byline", "overview", "help"]
@@ -34,6 +34,9 @@ class Query:
     # status decision routes it there when that beats every passage by the calibrated margin.
     nearest: Intent | None = None
     nearest_score: float = 0.0
+    # Names the question uses that the corpus never mentions ("Allende", "Machu Picchu"):
+    # a sign the question is about something else (the status decision weighs it).
+    foreign: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,24 @@ class IntentRouter:
         return self._labels[best], float(scores[best])
 
 
+# A capitalized word that does not open the question or one of its sentences: a name.
+_CAPITALIZED = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ][\w'’-]{2,}")
+_OPENER = re.compile(r"(^|[.?!¿¡:;\"“(]\s*)$")
+
+
+def foreign_names(question: str, known: frozenset[str]) -> frozenset[str]:
+    """Names in the question (capitalized words not opening a sentence) none of whose parts
+    the corpus uses; `known` is the corpus's folded words."""
+    found = set()
+    for match in _CAPITALIZED.finditer(question):
+        if _OPENER.search(question[: match.start()]):
+            continue
+        parts = words(match.group(0).split("'")[0].split("’")[0])
+        if parts and not any(p in known for p in parts):
+            found.add(fold(match.group(0)))
+    return frozenset(found)
+
+
 def parse(
     question: str,
     *,
@@ -105,6 +126,7 @@ def parse(
     front_matter_words: frozenset[str],
     router: IntentRouter | None,
     patterns: IntentPatterns | None = None,
+    known_words: frozenset[str] | None = None,
 ) -> Query:
     """Parse a cleaned question against one corpus (its rare names, its byline's words)."""
     patterns = patterns or load_intents()
@@ -129,6 +151,7 @@ def parse(
         intent=intent,
         nearest=nearest if intent == "topic" else None,
         nearest_score=score,
+        foreign=foreign_names(topic, known_words) if known_words else frozenset(),
     )
 
 

@@ -9,7 +9,7 @@ from typing import Literal
 
 from index.answer.contract import Answer, Carried
 
-CandidateKind = Literal["sentence", "window", "claim", "fact", "ask"]
+CandidateKind = Literal["sentence", "window", "claim", "fact", "ask", "question"]
 
 
 @dataclass(frozen=True)

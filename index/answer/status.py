@@ -6,6 +6,8 @@ per embedding model on the development split.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from index.answer import compose
 from index.answer.contract import Quote, Status
 from index.answer.pipeline import Draft, IndexState
@@ -37,7 +39,9 @@ def compose_draft(
     covered = state.retriever.covered(query.tokens)
     # A name the article uses only once or twice ("Rejas") means the article does cover it.
     names = set(query.names)
-    status = decide(signals, covered=covered, named=bool(names), limits=limits)
+    status = decide(
+        signals, covered=covered, named=bool(names), limits=limits, foreign=bool(query.foreign)
+    )
     if quotes_only:
         if not on_article(signals, covered=covered, named=bool(names), limits=limits):
             # Before saying there is none: the topic's words, literally (accent- and case-folded).
@@ -62,12 +66,18 @@ def compose_draft(
     return Draft("out_of_scope", [], [], lead=line)
 
 
+def intent_rival(signals: compose.Signals) -> float:
+    """What an intent's examples must beat: the nearest curated question (question against
+    question, like the examples), or without curated questions the best passage or card."""
+    return signals.asked or max(signals.article_dense, signals.fact_dense)
+
+
 def routed_intent(query: Query, signals: compose.Signals, limits: Thresholds) -> Intent:
-    """The query's intent, or its nearest one when that beats every passage by the margin."""
+    """The query's intent, or its nearest one when that beats the topic's match by the margin."""
     if query.intent != "topic" or query.nearest is None:
         return query.intent
-    best = max(signals.article_dense, signals.fact_dense)
-    return query.nearest if query.nearest_score - best >= limits.intent_margin else "topic"
+    gap = query.nearest_score - intent_rival(signals)
+    return query.nearest if gap >= limits.intent_margin else "topic"
 
 
 def on_article(signals: compose.Signals, *, covered: bool, named: bool, limits: Thresholds) -> bool:
@@ -79,13 +89,39 @@ def on_article(signals: compose.Signals, *, covered: bool, named: bool, limits: 
     )
 
 
-def decide(signals: compose.Signals, *, covered: bool, named: bool, limits: Thresholds) -> Status:
-    """The status of a topic question from its relevance signals (what calibrate.py fits)."""
-    article = on_article(signals, covered=covered, named=named, limits=limits)
+def decide(
+    signals: compose.Signals,
+    *,
+    covered: bool,
+    named: bool,
+    limits: Thresholds,
+    foreign: bool = False,
+) -> Status:
+    """The status of a topic question from its relevance signals (what calibrate.py fits).
+
+    First whether the question is on the corpus's topic at all: the passages and cards match it,
+    and it is not far from every question the curators wrote (`ask_floor`), or it is close to
+    one of them (`ask_min_score`); a name the corpus never mentions lowers every cosine of that
+    test (`foreign_penalty`). Then whether the article speaks to it or only the background.
+    """
+    penalty = limits.foreign_penalty if foreign else 0.0
+    scoped = replace(
+        signals,
+        article_dense=signals.article_dense - penalty,
+        fact_dense=signals.fact_dense - penalty,
+        asked=signals.asked - penalty,
+    )
+    article = on_article(scoped, covered=covered, named=named, limits=limits)
     on_background = (
-        signals.fact_dense >= limits.background_min_score
+        scoped.fact_dense >= limits.background_min_score
         or signals.fact_bm25 >= limits.lexical_min_score
     )
+    asked = scoped.asked >= limits.ask_min_score
+    if not asked and (scoped.asked < limits.ask_floor or not (article or on_background)):
+        return "out_of_scope"
+    if not (article or on_background):
+        # On topic by the curated questions alone: the nearest one says where its answer is.
+        return "answered" if signals.asked_article else "no_article_match"
     bonus = limits.named_bonus if named else 0.0
     background_only = (
         not covered
@@ -94,7 +130,7 @@ def decide(signals: compose.Signals, *, covered: bool, named: bool, limits: Thre
     )
     if article and not background_only:
         return "answered"
-    return "no_article_match" if on_background else "out_of_scope"
+    return "no_article_match"
 
 
 def _about_the_article(

@@ -33,6 +33,13 @@ class Thresholds:
     # How far a question must be closer to an intent's examples than to any passage or card to
     # be taken as a question about the article itself (2.0: never, only wordless ones are).
     intent_margin: float = 2.0
+    # The nearest curated question (question against question): at least `ask_min_score` puts a
+    # question on the corpus's topic whatever the passages score; below `ask_floor` it is off
+    # topic whatever they score (defaults: neither applies).
+    ask_min_score: float = 2.0
+    ask_floor: float = -1.0
+    # What a name the corpus never mentions takes off every cosine of the scope decision.
+    foreign_penalty: float = 0.0
 
 
 NAMES = tuple(f.name for f in fields(Thresholds))
@@ -72,7 +79,7 @@ def write_calibration(corpus_dir: Path, model_id: str, thresholds: Thresholds) -
     data[model_id] = {n: round(getattr(thresholds, n), 4) for n in NAMES}
     header = (
         "# Status thresholds per embedding model, fitted by scripts/calibrate.py on the\n"
-        "# development sets only (evals/heldout.yaml is never fitted on).\n"
+        "# development sets only (evals/heldout*.yaml are never fitted on).\n"
     )
     path.write_text(header + yaml.safe_dump(data, sort_keys=True), encoding="utf-8")
     return path

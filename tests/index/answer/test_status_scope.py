@@ -1,0 +1,123 @@
+"""The scope test of the status decision: curated questions and names the corpus never mentions."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from index.answer.compose import Signals, relevance_signals
+from index.answer.engine import Engine
+from index.answer.query import Query, foreign_names
+from index.answer.status import decide, intent_rival, routed_intent
+from index.search.calibration import Thresholds
+from tests.support.core import build
+
+LIMITS = Thresholds(
+    article_min_score=0.80,
+    background_min_score=0.85,
+    no_article_margin=0.05,
+    lexical_min_score=100.0,  # BM25 never decides here
+    ask_min_score=0.90,
+    ask_floor=0.82,
+    foreign_penalty=0.10,
+)
+# The article matches well, the background less: answered, unless the scope test says otherwise.
+ON_ARTICLE = Signals(
+    article_dense=0.85, article_bm25=0.0, fact_dense=0.82, fact_bm25=0.0, asked=0.86
+)
+
+
+def status(signals: Signals, foreign: bool = False, limits: Thresholds = LIMITS) -> str:
+    return decide(signals, covered=False, named=False, limits=limits, foreign=foreign)
+
+
+def test_passages_that_match_and_a_near_curated_question_answer() -> None:
+    assert status(ON_ARTICLE) == "answered"
+
+
+def test_far_from_every_curated_question_is_out_of_scope_whatever_the_passages_score() -> None:
+    assert status(replace(ON_ARTICLE, asked=0.81)) == "out_of_scope"
+
+
+def test_without_the_floor_the_passages_alone_decide() -> None:
+    assert status(replace(ON_ARTICLE, asked=0.81), limits=replace(LIMITS, ask_floor=-1.0)) == (
+        "answered"
+    )
+
+
+@pytest.mark.parametrize(
+    ("points_at_article", "expected"), [(True, "answered"), (False, "no_article_match")]
+)
+def test_close_to_a_curated_question_is_on_topic_and_its_target_says_where(
+    points_at_article: bool, expected: str
+) -> None:
+    weak = Signals(0.70, 0.0, 0.70, 0.0, asked=0.93, asked_article=points_at_article)
+    assert status(replace(weak, asked=0.80)) == "out_of_scope"
+    assert status(weak) == expected
+
+
+def test_a_name_the_corpus_never_mentions_lowers_every_cosine_of_the_scope_test() -> None:
+    near = replace(ON_ARTICLE, asked=0.88)
+    assert status(near) == "answered"
+    assert status(near, foreign=True) == "out_of_scope"
+    assert status(near, foreign=True, limits=replace(LIMITS, foreign_penalty=0.0)) == "answered"
+
+
+def test_defaults_keep_the_scope_test_out_of_the_way() -> None:
+    defaults = replace(Thresholds(), article_min_score=0.8, background_min_score=0.85)
+    assert status(replace(ON_ARTICLE, asked=0.0), limits=defaults) == "answered"
+    assert status(replace(ON_ARTICLE, asked=0.0), foreign=True, limits=defaults) == "answered"
+
+
+def test_intents_compete_with_the_nearest_curated_question_when_there_is_one() -> None:
+    query = Query("q", "q", frozenset({"q"}), frozenset(), "topic", "byline", 0.90)
+    limits = replace(LIMITS, intent_margin=0.02)
+    assert intent_rival(replace(ON_ARTICLE, asked=0.95)) == 0.95
+    assert intent_rival(replace(ON_ARTICLE, asked=0.0)) == 0.85  # no asks: the best passage
+    assert routed_intent(query, replace(ON_ARTICLE, asked=0.87), limits) == "byline"
+    assert routed_intent(query, replace(ON_ARTICLE, asked=0.89), limits) == "topic"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Was the U.S. behind the 1973 coup against Allende in Chile?", {"allende", "chile"}),
+        ("¿Qué dijo Kenna?", set()),  # an opening word is not a name; Kenna is the corpus's
+        ("what did kenna say", set()),  # lower case: nothing to go on
+        ("Did the Inter-American Commission report on Peru?", set()),  # a part is known
+        ("Which spymaster was on Langley's payroll?", {"langley's"}),
+    ],
+)
+def test_foreign_names_are_capitalized_words_no_part_of_which_the_corpus_uses(
+    question: str, expected: set[str]
+) -> None:
+    known = frozenset({"kenna", "american", "commission", "peru", "us", "coup"})
+    assert foreign_names(question, known) == expected
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    return build(Path(tmp_path_factory.mktemp("scope"))).engine
+
+
+def test_curated_questions_come_last_unfused_and_feed_the_signals(engine: Engine) -> None:
+    state = engine.snapshot()
+    claim_ask = next(c.asks[0] for c in state.corpus.claims if c.asks)
+    hits = state.retriever.search(claim_ask)
+    kinds = [h.item.kind for h in hits]
+    first_question = kinds.index("question")
+    assert set(kinds[first_question:]) == {"question"}  # after every ranked passage and card
+    assert all(h.fused == 0.0 and h.bm25 is None for h in hits[first_question:])
+    signals = relevance_signals(hits)
+    # The ask itself, embedded as a question, is the nearest one: cosine 1 and a claim target.
+    assert signals.asked == pytest.approx(1.0, abs=1e-4) and signals.asked_article
+    assert "question" not in {h.item.kind for h in hits[:first_question]}
+
+
+def test_the_corpus_words_are_known_and_others_are_foreign(engine: Engine) -> None:
+    state = engine.snapshot()
+    query = engine.parse(state, "Was Kenna ever posted to Ulaanbaatar?")
+    assert query.foreign == {"ulaanbaatar"}
+    assert engine.parse(state, "Who is Lisa Kenna?").foreign == frozenset()
