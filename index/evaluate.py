@@ -34,7 +34,16 @@ FIGURE_NAMES: dict[str, str] = {
     "chars_quoted_max": "Characters quoted, max",
     "baseline_gold_recall": "Baseline gold recall",
     "baseline_mrr": "Baseline MRR",
+    # LLM mode only: answers whose summary shipped, and those that fell back (then by fault kind,
+    # `llm_fallback_<kind>`, named by `figure_name`).
+    "llm_asked": "LLM asked",
+    "llm_kept": "LLM summaries kept",
+    "llm_kept_share": "LLM kept share",
+    "llm_fallbacks": "LLM fallbacks",
 }
+# A fallback's fault kind, as the refiner records it (`Draft.fault` is `llm_<kind>`).
+LLM_FAULT_PREFIX = "llm_"
+FALLBACK_PREFIX = "llm_fallback_"
 # The figures of the per-category table.
 CATEGORY_FIGURES = ("cases", "gold_recall", "status_accuracy")
 
@@ -115,12 +124,52 @@ class Report:
     failures: list[str]
 
 
+def figure_name(key: str) -> str:
+    """A figure's name as a reader sees it (a fallback kind's: "LLM fallback: timeout")."""
+    if key.startswith(FALLBACK_PREFIX):
+        return f"LLM fallback: {key[len(FALLBACK_PREFIX) :]}"
+    return FIGURE_NAMES.get(key, key)
+
+
+def figure_keys(figures: Iterable[str]) -> list[str]:
+    """The keys of `figures` in table order: the named ones, then the fallback kinds by name."""
+    present = set(figures)
+    named = [k for k in FIGURE_NAMES if k in present]
+    return named + sorted(k for k in present if k.startswith(FALLBACK_PREFIX))
+
+
+def llm_figures(answers: Sequence[Answer], faults: Sequence[str | None]) -> dict[str, float | None]:
+    """LLM mode's outcome per answer: kept (a summary shipped) or a fallback by fault kind.
+
+    An answer the model was not asked for (no passage to cite, the byline card, an error before
+    the refiner) is neither; `llm_asked` counts the other two.
+    """
+    kept = sum(1 for a in answers if a.summary)
+    kinds: dict[str, int] = {}
+    for answer, fault in zip(answers, faults, strict=True):
+        if not answer.summary and fault and fault.startswith(LLM_FAULT_PREFIX):
+            kind = fault[len(LLM_FAULT_PREFIX) :]
+            kinds[kind] = kinds.get(kind, 0) + 1
+    fallbacks = sum(kinds.values())
+    figures: dict[str, float | None] = {
+        "llm_asked": kept + fallbacks,
+        "llm_kept": kept,
+        "llm_kept_share": _share(kept, kept + fallbacks),
+        "llm_fallbacks": fallbacks,
+    }
+    figures.update({f"{FALLBACK_PREFIX}{k}": n for k, n in sorted(kinds.items())})
+    return figures
+
+
 def evaluate(
     cases: list[Case],
     answers: list[Answer],
     corpus: Corpus,
     baseline: Callable[[str, int], list[tuple[int, int]]] | None = None,
+    faults: Sequence[str | None] | None = None,
 ) -> Report:
+    """Every figure over `cases` and their `answers`; with `faults` (each answer's
+    `Draft.fault`, in LLM mode) also the summaries kept and the fallbacks by fault kind."""
     quotes_total = verbatim = 0
     gold_total = gold_found = 0
     label_total = label_ok = 0
@@ -200,6 +249,8 @@ def evaluate(
     if baseline is not None:
         figures["baseline_gold_recall"] = _share(base_found, gold_total)
         figures["baseline_mrr"] = statistics.fmean(base_rr) if base_rr else None
+    if faults is not None:
+        figures.update(llm_figures(answers, faults))
     return Report(figures, failures)
 
 
@@ -219,10 +270,17 @@ class EvalResult:
     def cases(self) -> int:
         return int(self.total.figures["cases"] or 0)
 
+    def figure_keys(self) -> list[str]:
+        """Every figure any column has, in table order (a fallback kind one file lacks is 0)."""
+        keys: set[str] = set(self.total.figures)
+        for report in self.files.values():
+            keys |= set(report.figures)
+        return figure_keys(keys)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "cases": self.cases,
-            "figure_names": {k: v for k, v in FIGURE_NAMES.items() if k in self.total.figures},
+            "figure_names": {k: figure_name(k) for k in self.figure_keys()},
             "files": {name: r.figures for name, r in self.files.items()},
             "total": self.total.figures,
             "categories": {
@@ -239,27 +297,39 @@ def evaluate_sets(
     corpus: Corpus,
     baseline: Callable[[str, int], list[tuple[int, int]]] | None = None,
     files: Sequence[str] = (),
+    faults: Sequence[str | None] | None = None,
 ) -> EvalResult:
     """`evaluate` per file (`Case.source`), over all cases, and per `Case.category`.
 
-    `files` names files to show even when they hold no case (their column says 0 cases).
+    `files` names files to show even when they hold no case (their column says 0 cases);
+    `faults` (LLM mode: each answer's fault, or None) adds the kept / fallback counts.
     """
     if baseline is not None:
         baseline = _memo(baseline)  # each question is searched once, whatever the grouping
-    pairs = list(zip(cases, answers, strict=True))
+    with_faults = faults is not None
+    triples = list(
+        zip(cases, answers, faults if faults is not None else [None] * len(answers), strict=True)
+    )
 
-    def run(selected: list[tuple[Case, Answer]]) -> Report:
-        return evaluate([c for c, _ in selected], [a for _, a in selected], corpus, baseline)
+    def run(selected: list[tuple[Case, Answer, str | None]]) -> Report:
+        return evaluate(
+            [c for c, _, _ in selected],
+            [a for _, a, _ in selected],
+            corpus,
+            baseline,
+            [f for _, _, f in selected] if with_faults else None,
+        )
 
-    by_file: dict[str, list[tuple[Case, Answer]]] = {name: [] for name in files}
-    categories: dict[str, list[tuple[Case, Answer]]] = {}
-    for case, answer in pairs:
-        by_file.setdefault(case.source or "(cases)", []).append((case, answer))
+    by_file: dict[str, list[tuple[Case, Answer, str | None]]] = {name: [] for name in files}
+    categories: dict[str, list[tuple[Case, Answer, str | None]]] = {}
+    for triple in triples:
+        case = triple[0]
+        by_file.setdefault(case.source or "(cases)", []).append(triple)
         if case.category:
-            categories.setdefault(case.category, []).append((case, answer))
+            categories.setdefault(case.category, []).append(triple)
     return EvalResult(
         files={name: run(group) for name, group in by_file.items()},
-        total=run(pairs),
+        total=run(triples),
         categories={name: run(categories[name]) for name in sorted(categories)},
     )
 

@@ -154,8 +154,12 @@ def eval_command(
             "EXPLAINER_DATA_DIR (or the Chroma settings) to where the index is",
             2,
         )
+    llm_mode = getattr(engine, "refiner", None) is not None
+    faults = FaultLog()
     try:
-        engine.log = None  # evaluation runs are not member answers
+        # Evaluation runs are not member answers: nothing is stored, only each answer's fault
+        # is kept in memory (LLM mode counts the fallbacks by fault kind).
+        engine.log = faults
         engine.embedder.embed_query("warm up")  # latency figures are for a warm engine
         answers = [engine.answer(case.question) for case in cases]
         base = None
@@ -163,7 +167,14 @@ def eval_command(
             from index.evaluate import make_baseline
 
             base = make_baseline(engine.corpus, engine.embedder)
-        result = evaluate_sets(cases, answers, engine.corpus, base, [p.name for p in paths])
+        result = evaluate_sets(
+            cases,
+            answers,
+            engine.corpus,
+            base,
+            [p.name for p in paths],
+            faults=[faults.of(a) for a in answers] if llm_mode else None,
+        )
     finally:
         engine.close()
     if as_json:
@@ -172,8 +183,23 @@ def eval_command(
     _print_eval(result, engine.mode, show_failures)
 
 
+class FaultLog:
+    """An answer log for evaluation runs: it stores nothing but each answer's fault, by the
+    answer's position (answers of a run are asked one after the other)."""
+
+    def __init__(self) -> None:
+        self.faults: list[tuple[Answer, str | None]] = []
+
+    def write(self, record: Any) -> None:
+        self.faults.append((record.answer, record.fault))
+
+    def of(self, answer: Answer) -> str | None:
+        """The fault of `answer` (the record whose answer it is)."""
+        return next((f for a, f in self.faults if a is answer), None)
+
+
 def _print_eval(result: Any, mode: str, show_failures: bool) -> None:
-    from index.evaluate import CATEGORY_FIGURES, FIGURE_NAMES, format_figure
+    from index.evaluate import CATEGORY_FIGURES, FIGURE_NAMES, figure_name, format_figure
 
     console = Console()
     table = Table(title=f"explainer eval — {result.cases} questions, mode {mode}")
@@ -183,12 +209,15 @@ def _print_eval(result: Any, mode: str, show_failures: bool) -> None:
         table.add_column(name, justify="right")
     if len(names) > 1:
         table.add_column("all", justify="right", style="bold")
-    keys = [k for k in FIGURE_NAMES if k in result.total.figures]
-    for key in keys:
-        cells = [format_figure(key, result.files[n].figures.get(key)) for n in names]
+    for key in result.figure_keys():
+        fallback_kind = key not in FIGURE_NAMES  # a file without that fault had none of it
+        cells = [
+            format_figure(key, result.files[n].figures.get(key, 0 if fallback_kind else None))
+            for n in names
+        ]
         if len(names) > 1:
             cells.append(format_figure(key, result.total.figures.get(key)))
-        table.add_row(FIGURE_NAMES[key], *cells)
+        table.add_row(figure_name(key), *cells)
     console.print(table)
     if result.categories:
         by_category = Table(title="by category")

@@ -114,7 +114,7 @@ _HEDGE = re.compile(
 # Who says it, at the start of a sentence: not part of what it says.
 _LEADING_SOURCE = re.compile(
     r"^(?:according\s+to\s+(?:the\s+)?[^,]{1,40},\s*|in\s+the\s+authors['\u2019]?\s+view,\s*|"
-    r"(?:the\s+)?(?:authors?|article|piece|writers?)\s+(?:\w+\s+){0,2}?(?:alleges?|claims?|"
+    r"(?:(?:the\s+)?(?:authors?|article|piece|writers?)|it)\s+(?:\w+\s+){0,2}?(?:alleges?|claims?|"
     r"says?|writes?|states?|argues?|asserts?|suggests?|contends?|mentions?|notes?|reports?|"
     r"describes?|believes?)\s+(?:that\s+)?)",
     re.IGNORECASE,
@@ -125,6 +125,8 @@ _ARTICLE_SOURCE = (
     r"|\b(?:in\s+)?their\s+(?:view|account|telling|reading|opinion|interpretation)\b"
 )
 _LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z]+(?![A-Za-z])")
+# A run of capitalized words: a full name as the corpus writes it ("Ana María Gómez").
+_FULL_NAME = re.compile(r"\b[A-Z][\w'\u2019-]+(?:[ \t]+[A-Z][\w'\u2019-]+){1,2}\b")
 
 
 @dataclass(frozen=True)
@@ -369,6 +371,16 @@ class Judge:
         self.neutral = frozenset(tokenize(" ".join(self.authors))) | allowed_names | common
         self.allowed = self.neutral | frozenset(tokenize(corpus.article.title))
         self._article_words = frozenset(_LOWER_WORD.findall(self.article_text))
+        # Given names: the first word of a full name the corpus writes, with the other words of
+        # that name ("ana" → {"gomez"}); a sentence may add it to a name its evidence has.
+        self._given: dict[str, set[str]] = {}
+        for text in [self.article_text, *(f"{f.title}. {f.text}" for f in corpus.facts.values())]:
+            for match in _FULL_NAME.finditer(text):
+                first, *rest = match.group(0).split()
+                if first.lower() in self._article_words:
+                    continue  # "The", "In", "President": words, not given names
+                for stem in tokenize(first):
+                    self._given.setdefault(stem, set()).update(tokenize(" ".join(rest)))
         names = "".join(f"{re.escape(n)}|" for n in self.authors)
         self._to_article = re.compile(_ARTICLE_SOURCE.replace("{names}", names), re.IGNORECASE)
 
@@ -424,9 +436,9 @@ class Judge:
             text, self.authors
         )
         passages = [e for e in evidence if e.kind == "passage"]
-        pool = passages if to_article else evidence
         if to_article and not passages:
             return self._drop(result, "misattributed", "attributed to the article, cites facts")
+        pool = passages if to_article else evidence
         core = result.core = core_text(text)
         problem = self._unsupported(core, pool)
         if problem:
@@ -440,7 +452,8 @@ class Judge:
         strongest = next((lab for lab in CODE_ATTRIBUTED if lab in labels), None)
         if strongest is not None:
             if not to_article:
-                result.text = self.attribute(text, strongest)
+                # The code says who says it: the model's own lead-in ("It mentions that") goes.
+                result.text = self.attribute(core, strongest)
                 result.attributed_by_code = True
         elif not to_article:
             # Stated as fact: it may restate no contested claim more than its own evidence.
@@ -459,7 +472,11 @@ class Judge:
         pool = set(tokenize(joined))
         own_names = set(tokenize(" ".join(e.names for e in evidence)))
         named = own_names | self.allowed
-        names = [n for n in self.names(core) if not _known(n, named)]
+        names = [
+            n
+            for n in self.names(core)
+            if not _known(n, named) and not any(_known(o, named) for o in self._given.get(n, ()))
+        ]
         if names:
             return "unsupported_name", ", ".join(sorted(set(names)))
         digits = set(_NUMBER.findall(joined.replace(",", "")))

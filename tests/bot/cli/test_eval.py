@@ -77,7 +77,7 @@ def test_eval_runs_every_set_of_the_project_from_any_directory(engine: FakeEngin
     assert data["files"]["dev-questions.yaml"]["gold_recall"] == 0.0  # quoting nothing
     assert set(data["categories"]) >= {"paraphrase", "spanish", "out_of_scope"}
     assert set(data["categories"]["spanish"]) == {"cases", "gold_recall", "status_accuracy"}
-    assert engine.log is None and engine.closed
+    assert isinstance(engine.log, ask.FaultLog) and engine.closed  # stores no answer
 
 
 def test_the_table_has_a_column_per_file_and_readable_figure_names(engine: FakeEngine) -> None:
