@@ -182,7 +182,8 @@ def select_quotes(
     """The best passage, then those close to it that are relevant on their own (no filler)."""
     if not ranked:
         return []
-    top = ranked[0].score
+    # The best score, not the first: a re-ranked order need not follow the scores.
+    top = max(s.score for s in ranked)
     top_dense = max(s.dense for s in ranked)
     chosen: list[Quote] = []
     used = 0
@@ -190,7 +191,7 @@ def select_quotes(
         if len(chosen) >= settings.max_quotes:
             break
         if scored.score < relative_cutoff * top:
-            break
+            continue
         seg = scored.segment
         length = seg.end - seg.start
         if chosen and used + length > settings.max_quote_chars:

@@ -12,6 +12,7 @@ from index.answer import compose
 from index.answer.contract import Quote, Status
 from index.answer.pipeline import Draft, IndexState
 from index.answer.query import Intent, Query
+from index.answer.rerank import rerank
 from index.answer.views import article_about
 from index.corpus.card import metadata_item
 from index.search.calibration import Thresholds
@@ -31,6 +32,7 @@ def compose_draft(
     corpus = state.corpus
     limits = state.thresholds
     ranked = compose.score_segments(state.segments, hits, state.fact_claims)
+    ranked = rerank(ranked, hits, limits.rerank_weights)
     signals = compose.relevance_signals(hits)
     intent = query.intent if quotes_only else routed_intent(query, signals, limits)
     if not quotes_only and intent != "topic":

@@ -161,10 +161,8 @@ class Corpus:
     sha256: str
     # The texts as loaded (`relative path -> text`): what a snapshot stores.
     files: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
-    # `calibration.yaml`: status thresholds per embedding model id.
-    calibration: dict[str, dict[str, float]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
+    # `calibration.yaml`: status thresholds (and the re-ranker's weights) per embedding model id.
+    calibration: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, repr=False)
     # The index version whose snapshot this was loaded from (None: loaded from a directory).
     snapshot: str | None = None
 
@@ -734,8 +732,8 @@ def _with_card_contradictions(
 
 def _load_calibration(
     parsed: Parsed | None, errors: list[str], strict: bool
-) -> dict[str, dict[str, float]]:
-    from index.search.calibration import NAMES  # the threshold names; no cycle at import
+) -> dict[str, dict[str, Any]]:
+    from index.search.calibration import NAMES, RERANK  # no cycle at import
 
     if parsed is None or parsed.data is None:
         return {}
@@ -747,17 +745,21 @@ def _load_calibration(
             f"(got {type_name(data)})"
         )
         return {}
-    out: dict[str, dict[str, float]] = {}
+    out: dict[str, dict[str, Any]] = {}
     for model, values in data.items():
         if not isinstance(values, dict):
             errors.append(
                 f"{where}:{parsed.line(model)}: '{model}' must map threshold names to numbers"
             )
             continue
-        good: dict[str, float] = {}
+        good: dict[str, Any] = {}
         for name, value in values.items():
             line = parsed.line(model, name)
-            if name not in NAMES:
+            if name == RERANK:
+                weights = _rerank_weights(value, f"{where}:{line}", errors)
+                if weights is not None:
+                    good[RERANK] = weights
+            elif name not in NAMES:
                 # A threshold a newer or older version of the code does not know: only a reindex
                 # (strict) refuses it; a served snapshot ignores it.
                 if strict:
@@ -770,6 +772,16 @@ def _load_calibration(
                 good[str(name)] = float(value)
         out[str(model)] = good
     return out
+
+
+def _rerank_weights(value: object, where: str, errors: list[str]) -> dict[str, float] | None:
+    """The re-ranker's weights: a mapping of feature names to numbers."""
+    if not isinstance(value, dict) or not all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in value.values()
+    ):
+        errors.append(f"{where}: 'rerank' must map feature names to numbers")
+        return None
+    return {str(k): float(v) for k, v in value.items()}
 
 
 # -- the whole corpus -----------------------------------------------------------------------------

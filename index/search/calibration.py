@@ -13,6 +13,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -40,12 +41,21 @@ class Thresholds:
     ask_floor: float = -1.0
     # What a name the corpus never mentions takes off every cosine of the scope decision.
     foreign_penalty: float = 0.0
+    # The passage re-ranker's weights, (feature, weight) pairs (`index/answer/rerank.py`,
+    # fitted by scripts/fit_rerank.py); none: the fused order.
+    rerank: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def rerank_weights(self) -> dict[str, float]:
+        return dict(self.rerank)
 
 
-NAMES = tuple(f.name for f in fields(Thresholds))
+# The thresholds proper: the float fields (what calibrate.py fits and settings may override).
+NAMES = tuple(f.name for f in fields(Thresholds) if f.type == "float")
+RERANK = "rerank"
 
 
-def read_calibration(corpus_dir: Path) -> dict[str, dict[str, float]]:
+def read_calibration(corpus_dir: Path) -> dict[str, dict[str, Any]]:
     path = Path(corpus_dir) / CALIBRATION_FILE
     if not path.is_file():
         return {}
@@ -60,26 +70,53 @@ def read_calibration(corpus_dir: Path) -> dict[str, dict[str, float]]:
 def thresholds_for(
     model_id: str | None,
     settings: Settings,
-    calibration: Mapping[str, Mapping[str, float]] | None = None,
+    calibration: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Thresholds:
     """The thresholds for `model_id`: fitted values from `calibration` (the served corpus
     snapshot's calibration.yaml; read from CORPUS_DIR when not given), then the settings."""
     table = read_calibration(settings.corpus_dir) if calibration is None else calibration
     fitted = table.get(str(model_id), {})
     values = {k: float(v) for k, v in fitted.items() if k in NAMES and isinstance(v, int | float)}
-    base = replace(Thresholds(), **values)
+    weights = fitted.get(RERANK)
+    rerank = (
+        tuple(
+            (str(k), float(v))
+            for k, v in sorted(weights.items())
+            if isinstance(v, int | float) and not isinstance(v, bool)
+        )
+        if isinstance(weights, Mapping)
+        else ()
+    )
+    base = replace(Thresholds(), **values, rerank=rerank)
     given = {n: getattr(settings, n, None) for n in NAMES}
     overrides = {n: v for n, v in given.items() if v is not None}
     return replace(base, **overrides)
 
 
 def write_calibration(corpus_dir: Path, model_id: str, thresholds: Thresholds) -> Path:
-    path = Path(corpus_dir) / CALIBRATION_FILE
+    """Store the fitted thresholds of `model_id` (its re-ranker weights stay as they are)."""
     data = read_calibration(corpus_dir)
-    data[model_id] = {n: round(getattr(thresholds, n), 4) for n in NAMES}
+    entry = dict(data.get(model_id) or {})
+    entry.update({n: round(getattr(thresholds, n), 4) for n in NAMES})
+    data[model_id] = entry
+    return _write(corpus_dir, data)
+
+
+def write_rerank(corpus_dir: Path, model_id: str, weights: Mapping[str, float]) -> Path:
+    """Store the re-ranker weights of `model_id` (its thresholds stay as they are)."""
+    data = read_calibration(corpus_dir)
+    entry = dict(data.get(model_id) or {})
+    entry[RERANK] = {k: round(float(v), 4) for k, v in sorted(weights.items())}
+    data[model_id] = entry
+    return _write(corpus_dir, data)
+
+
+def _write(corpus_dir: Path, data: dict) -> Path:
+    path = Path(corpus_dir) / CALIBRATION_FILE
     header = (
-        "# Status thresholds per embedding model, fitted by scripts/calibrate.py on the\n"
-        "# development sets only (evals/heldout*.yaml are never fitted on).\n"
+        "# Status thresholds per embedding model, fitted by scripts/calibrate.py, and the passage\n"
+        "# re-ranker's weights (`rerank`), fitted by scripts/fit_rerank.py, on the development\n"
+        "# sets only (evals/heldout*.yaml are never fitted on).\n"
     )
     path.write_text(header + yaml.safe_dump(data, sort_keys=True), encoding="utf-8")
     return path

@@ -149,7 +149,7 @@ class Retriever:
         lexical = self._fold_asks(self.lexical(question))
         fused: dict[str, float] = {}
         for pool in (_ARTICLE_KINDS, ("fact",)):
-            for ranking in (dense, lexical):
+            for ranking in (dense, lexical, self._fold_asks(asked)):
                 ids = [i for i in ranking if self.items[i].kind in pool]
                 for rank, item_id in enumerate(sorted(ids, key=ranking.__getitem__, reverse=True)):
                     fused[item_id] = fused.get(item_id, 0.0) + 1.0 / (RRF_K + rank + 1)

@@ -19,7 +19,7 @@ from langchain_core.messages import AIMessage
 from index.answer.contract import Answer
 from index.answer.engine import Engine
 from index.answer.status import compose_draft
-from index.llm.prompt import load_llm_texts
+from index.llm.prompt import build_context, load_llm_texts
 from index.llm.refiner import LLMRefiner, make_refiner
 from index.search.reindex import reindex
 from index.settings import Settings
@@ -141,7 +141,13 @@ def test_a_fact_card_stated_plainly_ships_as_it_is(ask):
 
 def test_the_drafts_best_quote_stays_first_whatever_the_model_cites(ask, extractive):
     plain = extractive.answer(MEETING_Q)
-    cited = ["kenna-tweet", "kenna-sent-before-election", MEETING]
+    # Two other claims the model is shown, cited before the draft's best one.
+    state = extractive.snapshot()
+    hits = state.retriever.search(extractive.parse(state, MEETING_Q).topic)
+    shown = build_context(state.corpus, state.segments, hits, plain.quotes, plain.background, True)
+    others = [p.id for p in shown.passages if p.segment.claim_id and p.id != MEETING]
+    assert MEETING in plain.quotes[0].claim_ids and len(others) >= 2
+    cited = [*others[:2], MEETING]
     answer = ask(MEETING_Q, reply_json(ATTRIBUTED, cited))
     assert answer.summary == ATTRIBUTED
     assert answer.quotes[0] == plain.quotes[0]
