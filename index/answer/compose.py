@@ -179,7 +179,8 @@ def select_quotes(
     relative_cutoff: float = RELATIVE_CUTOFF,
     limits: Thresholds | None = None,
 ) -> list[Quote]:
-    """The best passage, then those close to it that are relevant on their own (no filler)."""
+    """The best passage (the first, whatever its score), then those close to the best score that
+    are relevant on their own: no filler."""
     if not ranked:
         return []
     # The best score, not the first: a re-ranked order need not follow the scores.
@@ -190,19 +191,26 @@ def select_quotes(
     for scored in ranked:
         if len(chosen) >= settings.max_quotes:
             break
-        if scored.score < relative_cutoff * top:
-            continue
         seg = scored.segment
         length = seg.end - seg.start
         if chosen and used + length > settings.max_quote_chars:
             continue
-        if chosen and limits is not None and not scored.relevant(limits, top_dense):
+        if chosen and not _wanted(scored, relative_cutoff * top, limits, top_dense):
             continue
         quote = make_quote(corpus, seg.start, seg.end)
         if quote is not None:
             chosen.append(quote)
             used += length
     return chosen
+
+
+def _wanted(
+    scored: ScoredSegment, cutoff: float, limits: Thresholds | None, top_dense: float
+) -> bool:
+    """Whether a passage after the first is worth quoting too."""
+    if scored.score < cutoff:
+        return False
+    return limits is None or scored.relevant(limits, top_dense)
 
 
 def make_quote(corpus: Corpus, start: int, end: int) -> Quote | None:

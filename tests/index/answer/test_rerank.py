@@ -72,6 +72,10 @@ def test_quote_selection_measures_its_cutoff_from_the_best_score_not_the_first(
     settings = make_settings(tmp_path)
     quotes = select_quotes(corpus, ranked, settings)
     assert [q.start for q in quotes] == [segments[0].start, segments[1].start]
+    # The re-ranker's first choice is quoted first even when its fused score is low.
+    low_first = [ScoredSegment(segments[2], 0.1), ScoredSegment(segments[1], 1.0)]
+    quotes = select_quotes(corpus, low_first, settings)
+    assert [q.start for q in quotes] == [segments[2].start, segments[1].start]
 
 
 def corpus_copy(tmp_path: Path) -> Path:
