@@ -76,10 +76,9 @@ def status(o: Observed, limits: Thresholds) -> str:
     """The status, and for a question about the article itself which kind (`answered:byline`)."""
     if not o.case.question.strip():
         return "rejected_input"  # decided before any of this
-    intent = routed_intent(o.query, o.signals, limits)
-    if intent != "topic":
-        return f"answered:{intent}"
-    return decide(o.signals, covered=o.covered, named=o.named, limits=limits, foreign=o.foreign)
+    status = decide(o.signals, covered=o.covered, named=o.named, limits=limits, foreign=o.foreign)
+    intent = routed_intent(o.query, o.signals, limits, off_topic=status == "out_of_scope")
+    return f"answered:{intent}" if intent != "topic" else status
 
 
 def expected(case: Case) -> str:
@@ -90,9 +89,9 @@ def expected(case: Case) -> str:
 
 
 def right(o: Observed, limits: Thresholds) -> bool:
-    got, want = status(o, limits), expected(o.case)
-    # A topic question routed to the overview is still answered with the article's words.
-    return got == want or (want == "answered" and got.startswith("answered"))
+    # A topic question routed to an intent is wrong too: the overview or the byline card does
+    # not quote the passage it asks about.
+    return status(o, limits) == expected(o.case)
 
 
 def accuracy(seen: list[Observed], limits: Thresholds) -> float:

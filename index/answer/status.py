@@ -34,9 +34,6 @@ def compose_draft(
     ranked = compose.score_segments(state.segments, hits, state.fact_claims)
     ranked = rerank(ranked, hits, limits.rerank_weights)
     signals = compose.relevance_signals(hits)
-    intent = query.intent if quotes_only else routed_intent(query, signals, limits)
-    if not quotes_only and intent != "topic":
-        return _about_the_article(state, intent, ranked, hits, settings, texts)
     # Every content word of the question in one sentence: the article covers it, whatever cosine.
     covered = state.retriever.covered(query.tokens)
     # A name the article uses only once or twice ("Rejas") means the article does cover it.
@@ -44,6 +41,10 @@ def compose_draft(
     status = decide(
         signals, covered=covered, named=bool(names), limits=limits, foreign=bool(query.foreign)
     )
+    if not quotes_only:
+        intent = routed_intent(query, signals, limits, off_topic=status == "out_of_scope")
+        if intent != "topic":
+            return _about_the_article(state, intent, ranked, hits, settings, texts)
     if quotes_only:
         if not on_article(signals, covered=covered, named=bool(names), limits=limits):
             # Before saying there is none: the topic's words, literally (accent- and case-folded).
@@ -74,9 +75,16 @@ def intent_rival(signals: compose.Signals) -> float:
     return signals.asked or max(signals.article_dense, signals.fact_dense)
 
 
-def routed_intent(query: Query, signals: compose.Signals, limits: Thresholds) -> Intent:
-    """The query's intent, or its nearest one when that beats the topic's match by the margin."""
-    if query.intent != "topic" or query.nearest is None:
+def routed_intent(
+    query: Query, signals: compose.Signals, limits: Thresholds, *, off_topic: bool = False
+) -> Intent:
+    """The query's intent, or its nearest one when that beats the topic's match by the margin.
+
+    A question with words of its own that the scope test finds off topic stays a topic question
+    ("how does bitcoin mining work" is not "how does this work"); one made only of the intents'
+    words goes to its intent whatever the scope test says.
+    """
+    if query.intent != "topic" or query.nearest is None or off_topic:
         return query.intent
     gap = query.nearest_score - intent_rival(signals)
     return query.nearest if gap >= limits.intent_margin else "topic"

@@ -78,6 +78,11 @@ def test_intents_compete_with_the_nearest_curated_question_when_there_is_one() -
     assert intent_rival(replace(ON_ARTICLE, asked=0.0)) == 0.85  # no asks: the best passage
     assert routed_intent(query, replace(ON_ARTICLE, asked=0.87), limits) == "byline"
     assert routed_intent(query, replace(ON_ARTICLE, asked=0.89), limits) == "topic"
+    # Off topic by the scope test: "how does bitcoin mining work" is not "how does this work".
+    off = replace(ON_ARTICLE, asked=0.70)
+    assert routed_intent(query, off, limits, off_topic=True) == "topic"
+    wordless = replace(query, intent="help", nearest=None)  # only the intents' own words
+    assert routed_intent(wordless, off, limits, off_topic=True) == "help"
 
 
 @pytest.mark.parametrize(
