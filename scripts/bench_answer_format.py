@@ -27,7 +27,7 @@ from index.evaluate import Case, load_cases
 from index.search.reindex import reindex
 from index.settings import get_settings
 
-SETS = {"dev": Path("evals/dev-questions.yaml"), "held-out": Path("evals/heldout-2.yaml")}
+SETS = {"dev": Path("evals/dev-questions.yaml"), "held-out": Path("evals/heldout-3.yaml")}
 DISCORD_LIMIT = 2000
 EXAMPLES = (
     "Who arrested Castillo?",

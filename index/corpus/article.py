@@ -11,6 +11,9 @@ from index.corpus.yamlines import Parsed, YamlInvalid
 from index.corpus.yamlines import parse as parse_yaml
 
 PartKind = Literal["title", "body", "production", "bio_heading", "bio", "source"]
+QUOTABLE: tuple[PartKind, ...] = ("title", "body", "production", "bio")
+# The parts in which the article speaks of itself and its authors (what a byline answer quotes).
+CREDITS: tuple[PartKind, ...] = ("production", "bio")
 
 _LINK_MARKERS = re.compile(r"</?u>")
 _SPACES = re.compile(r"[ \t\u00a0]+")
@@ -83,11 +86,13 @@ class Article:
     raw_body: str
     body_line_offset: int = 0
     _by_id: dict[str, Sentence] = field(default_factory=dict, repr=False, compare=False)
+    _parts: dict[str, PartKind] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for p in self.paragraphs:
             for s in p.sentences:
                 self._by_id[s.id] = s
+                self._parts[s.id] = p.kind
 
     @property
     def title(self) -> str:
@@ -101,8 +106,13 @@ class Article:
         return self._by_id[sentence_id]
 
     def quotable(self) -> list[Sentence]:
-        """Sentences an answer may quote: the title and the body."""
-        return [s for p in self.paragraphs if p.kind in ("title", "body") for s in p.sentences]
+        """Sentences an answer may quote: the title, the body, and what the article says of
+        itself and its authors (the production credit and the author bio)."""
+        return [s for p in self.paragraphs if p.kind in QUOTABLE for s in p.sentences]
+
+    def part_of(self, sentence_id: str) -> PartKind:
+        """Which part of the article a sentence is in (title, body, production, bio, …)."""
+        return self._parts[sentence_id]
 
     def sentences_overlapping(self, start: int, end: int) -> list[Sentence]:
         return [s for s in self.sentences if s.start < end and start < s.end]

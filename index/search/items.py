@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 
 from index.answer.records import CandidateKind
+from index.corpus.article import QUOTABLE
 from index.corpus.load import Corpus
 
 WINDOW_SENTENCES = 2
@@ -58,7 +59,7 @@ def build_items(corpus: Corpus) -> list[Item]:
     article = corpus.article
     items: list[Item] = []
     for paragraph in article.paragraphs:
-        if paragraph.kind not in ("title", "body"):
+        if paragraph.kind not in QUOTABLE:
             continue
         for s in paragraph.sentences:
             items.append(

@@ -31,6 +31,8 @@ class Hit:
     rank: int
     dense: float | None
     bm25: float | None
+    # The item's own cosine, before its curated asks' scores were folded into `dense`.
+    own: float | None = None
 
     def candidate(self) -> Candidate:
         return Candidate(
@@ -145,7 +147,8 @@ class Retriever:
         """
         every = self.dense(question)
         asked = {i: s for i, s in every.items() if self.items[i].kind == "question"}
-        dense = self._fold_asks({i: s for i, s in every.items() if i not in asked})
+        raw = {i: s for i, s in every.items() if i not in asked}
+        dense = self._fold_asks(raw)
         lexical = self._fold_asks(self.lexical(question))
         fused: dict[str, float] = {}
         for pool in (_ARTICLE_KINDS, ("fact",)):
@@ -156,6 +159,13 @@ class Retriever:
         ordered = sorted(fused, key=fused.__getitem__, reverse=True)
         ordered += sorted(asked, key=asked.__getitem__, reverse=True)
         return [
-            Hit(self.items[i], fused.get(i, 0.0), n, dense.get(i, asked.get(i)), lexical.get(i))
+            Hit(
+                self.items[i],
+                fused.get(i, 0.0),
+                n,
+                dense.get(i, asked.get(i)),
+                lexical.get(i),
+                raw.get(i, asked.get(i)),
+            )
             for n, i in enumerate(ordered, start=1)
         ]

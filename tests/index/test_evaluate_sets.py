@@ -54,7 +54,7 @@ def test_the_default_sets_are_every_yaml_under_the_projects_evals(
     assert DEFAULT_EVAL_DIR == ROOT / "evals"
     names = [p.name for p in default_eval_files()]
     assert names == sorted(p.name for p in (ROOT / "evals").glob("*.yaml"))
-    assert {"dev-questions.yaml", "out-of-scope.yaml", "robustness.yaml", "heldout-2.yaml"} <= set(
+    assert {"dev-questions.yaml", "out-of-scope.yaml", "robustness.yaml", "heldout-3.yaml"} <= set(
         names
     )
     other = tmp_path / "mine"
@@ -65,7 +65,7 @@ def test_the_default_sets_are_every_yaml_under_the_projects_evals(
 
 def test_cases_carry_their_file_and_category() -> None:
     cases = load_cases(default_eval_files())
-    heldout = [c for c in cases if c.source == "heldout-2.yaml"]
+    heldout = [c for c in cases if c.source == "heldout-3.yaml"]
     assert heldout and all(c.category for c in heldout)
     assert all(c.category is None for c in cases if c.source == "dev-questions.yaml")
 

@@ -68,7 +68,7 @@ def test_eval_runs_every_set_of_the_project_from_any_directory(engine: FakeEngin
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert list(data["files"]) == [p.name for p in default_eval_files()]
-    assert {"dev-questions.yaml", "out-of-scope.yaml", "robustness.yaml", "heldout-2.yaml"} <= set(
+    assert {"dev-questions.yaml", "out-of-scope.yaml", "robustness.yaml", "heldout-3.yaml"} <= set(
         data["files"]
     )
     assert data["cases"] == len(load_cases(default_eval_files())) == len(engine.asked)
@@ -86,7 +86,7 @@ def test_the_table_has_a_column_per_file_and_readable_figure_names(engine: FakeE
     )
     assert result.exit_code == 0, result.output
     header = next(line for line in result.stdout.splitlines() if "figure" in line)
-    for name in ("dev-questions.yaml", "heldout-2.yaml", "out-of-scope.yaml", "robustness.yaml"):
+    for name in ("dev-questions.yaml", "heldout-3.yaml", "out-of-scope.yaml", "robustness.yaml"):
         assert name in header
     for figure in (
         "Gold recall",

@@ -22,7 +22,7 @@ from tests.support.fakes import FakeEmbedder
 
 ENGLISH = load_texts()
 SPANISH = load_texts(language="es")
-SPANISH_QUESTION = "¿Quién es Lisa Kenna, la embajadora de Estados Unidos?"
+SPANISH_QUESTION = "¿Quién es Lisa Kenna?"
 REAL = {"corpus_dir": CORPUS_DIR, "embedding_model": FakeEmbedder.model_id}
 
 

@@ -87,8 +87,9 @@ def test_parts_are_told_apart_by_kind(article: Article) -> None:
     assert article.paragraphs[8].sentences[0].text.startswith("José Carlos Llerena Robles is")
 
 
-def test_only_title_and_body_are_quotable(article: Article) -> None:
-    assert [s.id for s in article.quotable()] == ["title.s1", *BODY_IDS]
+def test_the_title_body_credit_and_bio_are_quotable(article: Article) -> None:
+    assert [s.id for s in article.quotable()] == ["title.s1", *BODY_IDS, "production.s1", "bio.s1"]
+    assert article.part_of("production.s1") == "production" and article.part_of("p1.s1") == "body"
 
 
 def test_the_authors_wording_is_kept_typos_included(article: Article) -> None:
