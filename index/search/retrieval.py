@@ -150,9 +150,10 @@ class Retriever:
         raw = {i: s for i, s in every.items() if i not in asked}
         dense = self._fold_asks(raw)
         lexical = self._fold_asks(self.lexical(question))
+        curated = self._fold_asks(asked)
         fused: dict[str, float] = {}
         for pool in (_ARTICLE_KINDS, ("fact",)):
-            for ranking in (dense, lexical, self._fold_asks(asked)):
+            for ranking in (dense, lexical, curated):
                 ids = [i for i in ranking if self.items[i].kind in pool]
                 for rank, item_id in enumerate(sorted(ids, key=ranking.__getitem__, reverse=True)):
                     fused[item_id] = fused.get(item_id, 0.0) + 1.0 / (RRF_K + rank + 1)

@@ -37,6 +37,13 @@ def copy_corpus(target: Path, source: Path = CORPUS_DIR) -> Path:
     return target
 
 
+def uncalibrated_corpus(tmp_path: Path) -> Path:
+    """A copy of the shipped corpus without its calibration.yaml, under `tmp_path/corpus`."""
+    target = copy_corpus(tmp_path / "corpus")
+    (target / "calibration.yaml").unlink(missing_ok=True)
+    return target
+
+
 @dataclass
 class Built:
     """An index built with the fake embedder and an engine reading it."""

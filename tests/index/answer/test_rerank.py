@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from index.corpus.load import CorpusInvalid, load_corpus
 from index.search.calibration import Thresholds, thresholds_for, write_calibration, write_rerank
 from index.search.items import Item
 from index.search.retrieval import Hit
-from tests.support.core import CORPUS_DIR, make_settings
+from tests.support.core import CORPUS_DIR, make_settings, uncalibrated_corpus
 
 
 def seg(n: int, claim: str | None = None) -> Segment:
@@ -78,15 +77,8 @@ def test_quote_selection_measures_its_cutoff_from_the_best_score_not_the_first(
     assert [q.start for q in quotes] == [segments[2].start, segments[1].start]
 
 
-def corpus_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "corpus"
-    shutil.copytree(CORPUS_DIR, target)
-    (target / "calibration.yaml").unlink(missing_ok=True)
-    return target
-
-
 def test_weights_and_thresholds_are_stored_side_by_side_per_model(tmp_path: Path) -> None:
-    corpus = corpus_copy(tmp_path)
+    corpus = uncalibrated_corpus(tmp_path)
     write_calibration(corpus, "model/a", Thresholds(0.8, 0.9))
     write_rerank(corpus, "model/a", {"fused": 2.0, "bias": -1.0})
     write_calibration(corpus, "model/a", Thresholds(0.7, 0.9))  # refitting keeps the weights
@@ -98,7 +90,7 @@ def test_weights_and_thresholds_are_stored_side_by_side_per_model(tmp_path: Path
 
 
 def test_weights_that_are_not_numbers_are_a_corpus_error(tmp_path: Path) -> None:
-    corpus = corpus_copy(tmp_path)
+    corpus = uncalibrated_corpus(tmp_path)
     (corpus / "calibration.yaml").write_text("model/a:\n  rerank: {fused: high}\n")
     with pytest.raises(CorpusInvalid) as raised:
         load_corpus(corpus)

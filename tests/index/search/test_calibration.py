@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from index.search.calibration import Thresholds, thresholds_for, write_calibration
-from tests.support.core import CORPUS_DIR, make_settings
-
-
-def corpus_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "corpus"
-    shutil.copytree(CORPUS_DIR, target)
-    (target / "calibration.yaml").unlink(missing_ok=True)
-    return target
+from tests.support.core import make_settings, uncalibrated_corpus
 
 
 def test_a_model_nobody_calibrated_gets_the_defaults(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path, corpus_dir=corpus_copy(tmp_path))
+    settings = make_settings(tmp_path, corpus_dir=uncalibrated_corpus(tmp_path))
     assert thresholds_for("some/model", settings) == Thresholds()
 
 
 def test_the_fitted_values_are_read_for_their_own_model_only(tmp_path: Path) -> None:
-    corpus = corpus_copy(tmp_path)
+    corpus = uncalibrated_corpus(tmp_path)
     fitted = Thresholds(0.8, 0.9, 0.03, 4.0, 0.01, 0.1)
     write_calibration(corpus, "model/a", fitted)
     settings = make_settings(tmp_path, corpus_dir=corpus)
@@ -31,7 +23,7 @@ def test_the_fitted_values_are_read_for_their_own_model_only(tmp_path: Path) -> 
 
 
 def test_a_setting_overrides_the_fitted_value(tmp_path: Path) -> None:
-    corpus = corpus_copy(tmp_path)
+    corpus = uncalibrated_corpus(tmp_path)
     write_calibration(corpus, "model/a", Thresholds(0.8, 0.9, 0.03, 4.0))
     settings = make_settings(tmp_path, corpus_dir=corpus, article_min_score=0.5)
     limits = thresholds_for("model/a", settings)
@@ -39,7 +31,7 @@ def test_a_setting_overrides_the_fitted_value(tmp_path: Path) -> None:
 
 
 def test_a_broken_calibration_file_falls_back_to_the_defaults(tmp_path: Path) -> None:
-    corpus = corpus_copy(tmp_path)
+    corpus = uncalibrated_corpus(tmp_path)
     (corpus / "calibration.yaml").write_bytes(b"\xff\xfe not yaml: [")
     settings = make_settings(tmp_path, corpus_dir=corpus)
     assert thresholds_for("model/a", settings) == Thresholds()
