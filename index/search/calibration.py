@@ -95,23 +95,19 @@ def thresholds_for(
 
 def write_calibration(corpus_dir: Path, model_id: str, thresholds: Thresholds) -> Path:
     """Store the fitted thresholds of `model_id` (its re-ranker weights stay as they are)."""
-    data = read_calibration(corpus_dir)
-    entry = dict(data.get(model_id) or {})
-    entry.update({n: round(getattr(thresholds, n), 4) for n in NAMES})
-    data[model_id] = entry
-    return _write(corpus_dir, data)
+    return _update(corpus_dir, model_id, {n: round(getattr(thresholds, n), 4) for n in NAMES})
 
 
 def write_rerank(corpus_dir: Path, model_id: str, weights: Mapping[str, float]) -> Path:
     """Store the re-ranker weights of `model_id` (its thresholds stay as they are)."""
+    rounded = {k: round(float(v), 4) for k, v in sorted(weights.items())}
+    return _update(corpus_dir, model_id, {RERANK: rounded})
+
+
+def _update(corpus_dir: Path, model_id: str, changes: Mapping[str, Any]) -> Path:
+    """Merge `changes` into `model_id`'s entry of the calibration file, keeping the rest."""
     data = read_calibration(corpus_dir)
-    entry = dict(data.get(model_id) or {})
-    entry[RERANK] = {k: round(float(v), 4) for k, v in sorted(weights.items())}
-    data[model_id] = entry
-    return _write(corpus_dir, data)
-
-
-def _write(corpus_dir: Path, data: dict) -> Path:
+    data[model_id] = {**(data.get(model_id) or {}), **changes}
     path = Path(corpus_dir) / CALIBRATION_FILE
     header = (
         "# Status thresholds per embedding model, fitted by scripts/calibrate.py, and the passage\n"
