@@ -6,6 +6,7 @@ and prints for the default rendering: length median / p95 / max, share in one Di
 share opening with a direct sentence, share of characters in bare URLs, quotes per answer, and
 gold recall (in the answer's quotes, and among the quotes the default rendering shows).
 
+`--dev-only`: the development column alone (while choosing).
 Run from the checkout to measure: `.venv/bin/python scripts/bench_answer_format.py`; to measure
 another checkout with the same venv, `cd /that/checkout && PYTHONPATH=. python <this script>`.
 """
@@ -27,7 +28,11 @@ from index.evaluate import Case, load_cases
 from index.search.reindex import reindex
 from index.settings import get_settings
 
-SETS = {"dev": Path("evals/dev-questions.yaml"), "held-out": Path("evals/heldout-3.yaml")}
+# Each column: a name and its question files (`--dev-only` drops the held-out column).
+SETS = {
+    "dev": sorted(Path("evals").glob("dev-*.yaml")),
+    "held-out": [Path("evals/heldout-3.yaml"), Path("evals/heldout-4.yaml")],
+}
 DISCORD_LIMIT = 2000
 EXAMPLES = (
     "Who arrested Castillo?",
@@ -156,13 +161,14 @@ ROWS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def main() -> None:
+def main(argv: list[str]) -> None:
+    sets = {k: v for k, v in SETS.items() if k == "dev" or "--dev-only" not in argv}
     print(f"code under test: {Path(index.__file__).resolve().parent.parent}", file=sys.stderr)
     with tempfile.TemporaryDirectory() as tmp:
         settings = get_settings(data_dir=Path(tmp))
         reindex(settings)
         engine = Engine.from_settings(settings, with_log=False)
-        figures = {name: measure(engine, load_cases([path])) for name, path in SETS.items()}
+        figures = {name: measure(engine, load_cases(paths)) for name, paths in sets.items()}
         examples = [engine.answer(q) for q in EXAMPLES]
         engine.close()
     width = max(len(label) for label, _, _ in ROWS) + 2
@@ -178,4 +184,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

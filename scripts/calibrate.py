@@ -120,6 +120,9 @@ def candidates(seen: list[Observed], name: str) -> list[float]:
         )
         mids = [(a + b) / 2 for a, b in zip(gaps, gaps[1:], strict=False)]
         return [*mids, 2.0]
+    if name == "off_topic_margin":
+        gaps = sorted({round(o.signals.off_topic - intent_rival(o.signals), 4) for o in seen})
+        return [*((a + b) / 2 for a, b in zip(gaps, gaps[1:], strict=False)), 2.0]
     pick = {
         "article_min_score": lambda s: [s.article_dense],
         "background_min_score": lambda s: [s.fact_dense],

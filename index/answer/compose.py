@@ -145,6 +145,8 @@ class Signals:
     # what it points at is an article claim (True) or a fact card (False).
     asked: float = 0.0
     asked_article: bool = False
+    # The cosine of the nearest question the curators say the corpus does not answer.
+    off_topic: float = 0.0
 
     # Weight of the BM25 difference beside the cosine difference in `background_lead`.
     BM25_WEIGHT = 0.02
@@ -159,8 +161,9 @@ class Signals:
 def relevance_signals(hits: list[Hit]) -> Signals:
     article = [h for h in hits if h.item.kind in ("sentence", "claim")]
     facts = [h for h in hits if h.item.kind == "fact"]
+    questions = [h for h in hits if h.item.kind == "question"]
     asked = max(
-        (h for h in hits if h.item.kind == "question"), key=lambda h: h.dense or 0.0, default=None
+        (h for h in questions if not h.item.off_topic), key=lambda h: h.dense or 0.0, default=None
     )
     return Signals(
         article_dense=max((h.own or 0.0 for h in article), default=0.0),
@@ -169,6 +172,7 @@ def relevance_signals(hits: list[Hit]) -> Signals:
         fact_bm25=max((h.bm25 or 0.0 for h in facts), default=0.0),
         asked=(asked.dense or 0.0) if asked else 0.0,
         asked_article=bool(asked and str(asked.item.target).startswith("claim:")),
+        off_topic=max((h.dense or 0.0 for h in questions if h.item.off_topic), default=0.0),
     )
 
 

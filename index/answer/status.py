@@ -113,8 +113,12 @@ def decide(
     First whether the question is on the corpus's topic at all: the passages and cards match it,
     and it is not far from every question the curators wrote (`ask_floor`), or it is close to
     one of them (`ask_min_score`); a name the corpus never mentions lowers every cosine of that
-    test (`foreign_penalty`). Then whether the article speaks to it or only the background.
+    test (`foreign_penalty`); one nearer a question the curators say the corpus does not answer
+    than to every one they say it does (by `off_topic_margin`) is off topic. Then whether the
+    article speaks to it or only the background.
     """
+    if signals.off_topic - intent_rival(signals) >= limits.off_topic_margin:
+        return "out_of_scope"
     penalty = limits.foreign_penalty if foreign else 0.0
     scoped = replace(
         signals,

@@ -36,6 +36,7 @@ from index.corpus.files import (
     BACKGROUND_DIR,
     CALIBRATION_FILE,
     CLAIMS_FILE,
+    OFF_TOPIC_FILE,
     SOURCES_FILE,
     Limits,
     read_corpus_dir,
@@ -50,6 +51,7 @@ __all__ = [
     "CALIBRATION_FILE",
     "CLAIMS_FILE",
     "CLAIM_LABELS",
+    "OFF_TOPIC_FILE",
     "SOURCES_FILE",
     "Claim",
     "Corpus",
@@ -165,6 +167,9 @@ class Corpus:
     calibration: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, repr=False)
     # The index version whose snapshot this was loaded from (None: loaded from a directory).
     snapshot: str | None = None
+    # `off_topic.yaml`: questions, in a curator's words, that the corpus does not answer (the
+    # status decision's examples of what is out of scope; embedded like the curated asks).
+    off_topic: tuple[str, ...] = ()
 
     def claims_overlapping(self, start: int, end: int) -> list[Claim]:
         return [c for c in self.claims if c.start < end and start < c.end]
@@ -784,6 +789,30 @@ def _rerank_weights(value: object, where: str, errors: list[str]) -> dict[str, f
     return {str(k): float(v) for k, v in value.items()}
 
 
+# -- off-topic examples ---------------------------------------------------------------------------
+
+
+def _load_off_topic(parsed: Parsed | None, errors: list[str]) -> tuple[str, ...]:
+    """`off_topic.yaml`: `questions:`, a list of one-line questions the corpus does not answer."""
+    if parsed is None or parsed.data is None:
+        return ()
+    data = parsed.data
+    if not isinstance(data, dict) or set(data) != {"questions"}:
+        errors.append(
+            f"{OFF_TOPIC_FILE}:{parsed.line()}: expected one key, 'questions', "
+            "a list of questions the corpus does not answer"
+        )
+        return ()
+    questions = _asks(data["questions"])
+    if questions is None:
+        errors.append(
+            f"{OFF_TOPIC_FILE}:{parsed.line('questions')}: "
+            "'questions' must be a list of one-line questions"
+        )
+        return ()
+    return questions
+
+
 # -- the whole corpus -----------------------------------------------------------------------------
 
 
@@ -845,6 +874,7 @@ def load_corpus_files(
                 )
     claims = _with_card_contradictions(claims, facts, errors)
     calibration = _load_calibration(_parse_file(files, CALIBRATION_FILE, errors), errors, strict)
+    off_topic = _load_off_topic(_parse_file(files, OFF_TOPIC_FILE, errors), errors)
     if strict:
         _check_policy(claims, facts, errors)
     if errors:
@@ -859,4 +889,5 @@ def load_corpus_files(
         dict(files),
         calibration,
         snapshot,
+        off_topic,
     )

@@ -41,6 +41,9 @@ class Thresholds:
     ask_floor: float = -1.0
     # What a name the corpus never mentions takes off every cosine of the scope decision.
     foreign_penalty: float = 0.0
+    # How far a question must be closer to a curated off-topic question (`off_topic.yaml`) than
+    # to every curated ask to be off topic whatever the passages score (2.0: never).
+    off_topic_margin: float = 2.0
     # The passage re-ranker's weights, (feature, weight) pairs (`index/answer/rerank.py`,
     # fitted by scripts/fit_rerank.py); none: the fused order.
     rerank: tuple[tuple[str, float], ...] = ()

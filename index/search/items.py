@@ -4,7 +4,8 @@ the curated asks (example questions) that point at a claim or a fact.
 Each ask is stored twice: as an "ask", embedded like a passage and searched with the passages
 (its score goes to its target), and as a "question", embedded like a question, for the status
 decision: how close a member's question is to one the curators say the corpus answers (question
-against question, both on the same side of an asymmetric model such as e5)."""
+against question, both on the same side of an asymmetric model such as e5). The questions the
+curators say it does not answer (`off_topic.yaml`) are stored the same way, pointing at nothing."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from index.corpus.article import QUOTABLE
 from index.corpus.load import Corpus
 
 WINDOW_SENTENCES = 2
+# The target of the curated questions the corpus does not answer (`off_topic.yaml`).
+OFF_TOPIC = "off_topic"
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,11 @@ class Item:
     def target(self) -> str | None:
         """For an ask or a question, the id of the item it points at (`claim:…` or `fact:…`)."""
         return self.metadata.get("target") if self.kind in ("ask", "question") else None
+
+    @property
+    def off_topic(self) -> bool:
+        """A curated question the corpus does not answer (`off_topic.yaml`)."""
+        return self.target == OFF_TOPIC
 
     @property
     def as_query(self) -> bool:
@@ -126,4 +134,7 @@ def build_items(corpus: Corpus) -> list[Item]:
         for n, ask in enumerate(asks, start=1):
             items.append(Item(f"ask:{target}#{n}", "ask", ask, {"target": target}))
             items.append(Item(f"question:{target}#{n}", "question", ask, {"target": target}))
+    # What the corpus does not answer: questions too, pointing at nothing the engine can show.
+    for n, question in enumerate(corpus.off_topic, start=1):
+        items.append(Item(f"question:{OFF_TOPIC}#{n}", "question", question, {"target": OFF_TOPIC}))
     return items

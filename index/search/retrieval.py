@@ -68,10 +68,13 @@ class Retriever:
             for item, doc in zip(searched, docs, strict=True)
             if item.kind == "sentence"
         ]
-        self._words = sorted({w for item in items for w in _WORD.findall(item.text.lower())})
+        # The off-topic examples' words are not the corpus's: "Machu Picchu" stays a name it
+        # never mentions, and no question is spelled towards "weather".
+        own = [item for item in items if not item.off_topic]
+        self._words = sorted({w for item in own for w in _WORD.findall(item.text.lower())})
         # Every word the corpus uses (article, cards, curated questions), folded: a name a
         # question uses that is not among them is something the corpus never mentions.
-        self.known_words = frozenset(w for item in items for w in words(item.text))
+        self.known_words = frozenset(w for item in own for w in words(item.text))
         self._words_set = frozenset(self._words)
         self._closest = lru_cache(maxsize=4096)(self._closest_uncached)
         self._lock = threading.Lock()

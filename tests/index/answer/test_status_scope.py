@@ -71,6 +71,17 @@ def test_defaults_keep_the_scope_test_out_of_the_way() -> None:
     assert status(replace(ON_ARTICLE, asked=0.0), foreign=True, limits=defaults) == "answered"
 
 
+def test_nearer_a_curated_off_topic_question_than_every_ask_is_out_of_scope() -> None:
+    limits = replace(LIMITS, off_topic_margin=0.03)
+    assert status(replace(ON_ARTICLE, off_topic=0.89), limits=limits) == "out_of_scope"
+    assert status(replace(ON_ARTICLE, off_topic=0.88), limits=limits) == "answered"  # 0.02 nearer
+    assert status(replace(ON_ARTICLE, off_topic=0.99)) == "answered"  # default margin: never
+    # Without curated asks, the example must beat the best passage or card instead.
+    bare = replace(ON_ARTICLE, asked=0.0, off_topic=0.87)
+    assert status(bare, limits=replace(limits, ask_floor=-1.0)) == "answered"
+    assert status(replace(bare, off_topic=0.90), limits=limits) == "out_of_scope"
+
+
 def test_intents_compete_with_the_nearest_curated_question_when_there_is_one() -> None:
     query = Query("q", "q", frozenset({"q"}), frozenset(), "topic", "byline", 0.90)
     limits = replace(LIMITS, intent_margin=0.02)
@@ -119,6 +130,24 @@ def test_curated_questions_come_last_unfused_and_feed_the_signals(engine: Engine
     # The ask itself, embedded as a question, is the nearest one: cosine 1 and a claim target.
     assert signals.asked == pytest.approx(1.0, abs=1e-4) and signals.asked_article
     assert "question" not in {h.item.kind for h in hits[:first_question]}
+
+
+def test_off_topic_questions_feed_their_own_signal_and_rank_nothing(engine: Engine) -> None:
+    state = engine.snapshot()
+    example = state.corpus.off_topic[0]
+    hits = state.retriever.search(example)
+    off = [h for h in hits if h.item.off_topic]
+    assert len(off) == len(state.corpus.off_topic)
+    assert all(h.item.kind == "question" and h.fused == 0.0 for h in off)
+    signals = relevance_signals(hits)
+    assert signals.off_topic == pytest.approx(1.0, abs=1e-4)  # itself, as a question
+    assert signals.asked < signals.off_topic  # the nearest *ask* is another question
+
+
+def test_words_only_the_off_topic_questions_use_are_not_the_corpus_words(engine: Engine) -> None:
+    state = engine.snapshot()
+    assert any("Machu Picchu" in q for q in state.corpus.off_topic)
+    assert engine.parse(state, "Is Machu Picchu open in winter?").foreign == {"machu", "picchu"}
 
 
 def test_the_corpus_words_are_known_and_others_are_foreign(engine: Engine) -> None:
