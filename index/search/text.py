@@ -17,17 +17,19 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 _WORD = re.compile(r"[^\W\d_]+")
 # "U.S." would tokenize to nothing useful; spell the country one way on both sides.
 _US = re.compile(r"\bu\.s\.(a\.)?|\bunited states( of america)?\b")
-# Function words of the two languages members ask in; they say nothing about a topic.
+# Function words of the two languages members ask in, and the verbs that only ask ("tell me
+# about", "explain", "háblame de"); they say nothing about a topic.
 STOPWORDS = frozenset(
     """
     a an and are as at be been but by can could did do does for from had has have he her his
     how i if in into is it its me my not of on or our she so than that the their them then
     there these they this those to was we were what when where which who whom why will with
-    would you your about after before did does ever just any all also
+    would you your about after before did does ever just any all also tell explain describe
     el la los las un una unos unas de del al y o u que qué quien quién quienes cual cuál como
     cómo cuando cuándo donde dónde por para con sin sobre en es son fue fueron era ser estar
     está están esta este esto estos estas ese esa eso se su sus lo le les me mi mis nos yo tu
-    tú él ella ellos ellas pero si sí no más muy ya hay ha han qué porque
+    tú él ella ellos ellas pero si sí no más muy ya hay ha han qué porque dime cuéntame
+    explícame háblame
     """.split()
 )
 _STEMMER = snowballstemmer.stemmer("english")
