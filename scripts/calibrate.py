@@ -38,7 +38,7 @@ FIT = (
     ROOT / "evals/dev-seen.yaml",
     ROOT / "evals/dev-seen-2.yaml",
 )
-HELD_OUT = (ROOT / "evals/heldout-3.yaml",)
+HELD_OUT = (ROOT / "evals/heldout-3.yaml", ROOT / "evals/heldout-4.yaml")
 ROUNDS = 3
 RESTARTS = 24
 RESTART_SEED = 7

@@ -203,10 +203,10 @@ def _print_eval(result: Any, mode: str, show_failures: bool) -> None:
 
     console = Console()
     table = Table(title=f"explainer eval — {result.cases} questions, mode {mode}")
-    table.add_column("figure")
+    table.add_column("figure", no_wrap=True)
     names = list(result.files)
-    for name in names:
-        table.add_column(name, justify="right")
+    for name in names:  # the file's stem: ten sets side by side still fit a wide terminal
+        table.add_column(Path(name).stem, justify="right")
     if len(names) > 1:
         table.add_column("all", justify="right", style="bold")
     for key in result.figure_keys():

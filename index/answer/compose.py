@@ -258,6 +258,11 @@ def select_background(
         if quote.label in ("disputed", "allegation"):
             for cid in quote.claim_ids:
                 linked.extend(corpus.claim(cid).fact_ids[:LINKED_FACTS_PER_QUOTE])
+    # What an established quote rests on: its supporting card, after the disputes' sources.
+    for quote in quotes:
+        if quote.label == "established":
+            for cid in quote.claim_ids:
+                linked.extend(corpus.claim(cid).supported_by[:1])
     relevant = [
         h.item.metadata["fact_id"]
         for h in hits
