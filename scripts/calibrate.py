@@ -3,8 +3,11 @@
     python scripts/calibrate.py            # fit, print figures, do not write
     python scripts/calibrate.py --write    # also store them in CORPUS_DIR/calibration.yaml
 
-The fit split is our development sets (dev-questions, dev-extra, out-of-scope, robustness);
-evals/heldout.yaml is only reported, never fitted on. The thresholds are stored under the
+    python scripts/calibrate.py --no-held-out   # fit and print the development figures only
+
+The fit split is the development sets (`FIT`: evals/dev-*.yaml, out-of-scope, robustness);
+the held-out sets (`HELD_OUT`: evals/heldout-3.yaml, heldout-4.yaml) are only reported, never
+fitted on. The thresholds are stored under the
 embedding model's id, so each model keeps its own (cosines of different models differ).
 Coordinate ascent on status accuracy; among equally good values the middle of the widest run is
 kept (the largest margin).
