@@ -319,6 +319,7 @@ class Engine:
             front_matter_words=state.byline_words,
             known_words=state.retriever.known_words,
             router=self._router,
+            authors=frozenset(state.authors),
         )
 
     def _resolve(self, state: IndexState, query: Query, follow_up: FollowUp | None) -> Resolution:

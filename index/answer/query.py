@@ -62,13 +62,53 @@ def load_intents(directory: Path = PROMPTS_DIR) -> IntentPatterns:
     return IntentPatterns(references, examples, vocabulary, sha)
 
 
-def topic_of(question: str, patterns: IntentPatterns | None = None) -> str:
-    """The question without "what does the article say about": words that dilute the match."""
-    topic = question
-    for pattern in (patterns or load_intents()).references:
-        topic = pattern.sub("", topic)
+def topic_of(
+    question: str, patterns: IntentPatterns | None = None, authors: frozenset[str] = frozenset()
+) -> str:
+    """The question without "what does the article say about": words that dilute the match.
+
+    The authors named ("what does Prashad claim about …", "según Llerena, …") point at the
+    article like "the authors" do; `authors` is the folded words of their names.
+    """
+    patterns = patterns or load_intents()
+    topic = _without_references(question, patterns)
+    if topic == question and authors:
+        for stand_in in ("the authors", "los autores"):
+            named = _name_the_authors(question, authors, stand_in)
+            stripped = _without_references(named, patterns)
+            if named != question and stripped != named:
+                topic = stripped
+                break
     topic = topic.strip()
     return topic if topic.strip("?¿.!¡ ") else question
+
+
+def _without_references(question: str, patterns: IntentPatterns) -> str:
+    for pattern in patterns.references:
+        question = pattern.sub("", question)
+    return question
+
+
+_WORD_SPAN = re.compile(r"[^\W\d_]+")
+# What may stand between two authors' names: "Prashad and Llerena", "Prashad y Llerena", "A, B".
+_JOINER = re.compile(r"\s*(?:,|&|\band\b|\by\b)?\s*", re.IGNORECASE)
+
+
+def _name_the_authors(question: str, authors: frozenset[str], stand_in: str) -> str:
+    """`question` with each run of the authors' names ("Vijay Prashad and Llerena Robles")
+    replaced by `stand_in`."""
+    spans: list[list[int]] = []
+    for match in _WORD_SPAN.finditer(question):
+        if fold(match.group(0)) not in authors:
+            continue
+        gap = question[spans[-1][1] : match.start()] if spans else None
+        if gap is not None and _JOINER.fullmatch(gap):
+            spans[-1][1] = match.end()
+        else:
+            spans.append([match.start(), match.end()])
+    for start, end in reversed(spans):
+        question = question[:start] + stand_in + question[end:]
+    return question
 
 
 class IntentRouter:
@@ -127,10 +167,11 @@ def parse(
     router: IntentRouter | None,
     patterns: IntentPatterns | None = None,
     known_words: frozenset[str] | None = None,
+    authors: frozenset[str] = frozenset(),
 ) -> Query:
     """Parse a cleaned question against one corpus (its rare names, its byline's words)."""
     patterns = patterns or load_intents()
-    topic = topic_of(question, patterns)
+    topic = topic_of(question, patterns, authors)
     folded = set(words(question))
     tokens = set(tokenize(question))
     own = {t for t in tokens if t not in patterns.vocabulary}

@@ -59,6 +59,39 @@ def test_spanish_references_to_the_article_are_cut_too(question: str, topic: str
     assert topic_of(question) == topic
 
 
+AUTHORS = frozenset({"vijay", "prashad", "jose", "carlos", "llerena", "robles"})
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("What does Vijay Prashad claim about Lisa Kenna's past?", "Lisa Kenna's past?"),
+        ("According to Prashad and Llerena Robles, who arrested him?", "who arrested him?"),
+        ("Does Prashad mention the CIA?", "the CIA?"),
+        ("Según José Carlos Llerena Robles, ¿quién lo arrestó?", "¿quién lo arrestó?"),
+        ("¿Qué dice Prashad sobre Kenna?", "Kenna?"),
+        # Not pointing at the article: the names stay (a byline or a topic question).
+        ("Who is Vijay Prashad?", "Who is Vijay Prashad?"),
+        ("What else has Prashad written?", "What else has Prashad written?"),
+        # Someone else's claims are the topic.
+        ("What does Kenna say about Castillo?", "What does Kenna say about Castillo?"),
+    ],
+)
+def test_the_authors_named_point_at_the_article_like_the_authors(question: str, topic: str) -> None:
+    assert topic_of(question, authors=AUTHORS) == topic
+
+
+def test_without_the_authors_names_their_names_are_not_cut() -> None:
+    question = "What does Vijay Prashad claim about Lisa Kenna's past?"
+    assert topic_of(question) == question
+
+
+def test_the_engine_cuts_its_own_authors_names(engine: Engine) -> None:
+    state = engine.snapshot()
+    author = str(engine.corpus.article.meta["authors"][0])
+    assert engine.parse(state, f"What does {author} claim about Kenna?").topic == "Kenna?"
+
+
 def test_names_are_found_with_accents_folded(engine: Engine) -> None:
     state = engine.snapshot()
     assert "espana" in state.names  # "Avenida España", used once
