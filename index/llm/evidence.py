@@ -33,6 +33,7 @@ from typing import Any
 from index.answer import compose
 from index.corpus.labels import label_span
 from index.corpus.load import Corpus
+from index.llm import roles
 from index.llm.guards import (
     ATTRIBUTE_LABELS,
     MAX_SUMMARY_CHARS,
@@ -448,6 +449,13 @@ class Judge:
             return self._drop(result, guard, detail)
         if self._negates(core, [e.words for e in pool]):
             return self._drop(result, "negation", text)
+        cited = [e.words for e in pool]
+        reversal = roles.reversed_role(core, cited, self.name_spans)
+        if reversal:
+            return self._drop(result, "roles", reversal)
+        cause = roles.invented_cause(core, cited)
+        if cause:
+            return self._drop(result, "cause", cause)
         labels = {e.label for e in passages}
         strongest = next((lab for lab in CODE_ATTRIBUTED if lab in labels), None)
         if strongest is not None:
@@ -501,7 +509,12 @@ class Judge:
         lower case ("Coup" in a title-cased sentence is a word, "Kenna" a name); a sentence's
         first word only if the article has it ("Washington" opening a sentence is checked as a
         word)."""
-        found = []
+        return [stem for _, _, stems in self.name_spans(text)[1] for stem in stems]
+
+    def name_spans(self, text: str) -> tuple[str, list[tuple[int, int, list[str]]]]:
+        """`names`, with where each name word is: the text as read ("United States" written
+        "U.S.") and (start, end, stems) of each name word in it (`index.llm.roles` reads them)."""
+        found: list[tuple[int, int, list[str]]] = []
         text = _UNITED_STATES.sub("U.S.", text)
         for match in _NAME.finditer(text):
             word = match.group(0)
@@ -514,8 +527,8 @@ class Judge:
                 continue
             if at_start and not _INITIALS.fullmatch(word) and word not in self.article_text:
                 continue
-            found.extend(tokenize(word))
-        return found
+            found.append((match.start(), match.end(), tokenize(word)))
+        return text, found
 
     def content_stems(self, text: str, named: frozenset[str] | set[str] = frozenset()) -> set[str]:
         """The word stems the evidence must hold: not who says it, not the article's most common

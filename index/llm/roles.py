@@ -1,0 +1,350 @@
+"""Who did what to whom, and why: a summary sentence may not move a name across a relation it
+cites, nor link things as cause and effect when nothing it cites states a cause.
+
+The word guards check that a sentence's names and words are in what it cites; they cannot see
+"Rejas sent messages to Montesinos" reversing "Montesinos … sent messages to Rejas", nor
+"Bobbio met Castillo" made of "She met … Bobbio". This reads, in each sentence, the verbs and the
+names on either side of each: a name before an active verb is its subject, a name after it (up to
+the next verb or clause) its object; a passive verb ("was arrested", "sent by") inverts that, its
+agent being the name after "by". A summary sentence that makes a name the subject of a verb the
+cited text makes it the object of (or the reverse), for the same verb stem, reverses a role.
+
+Deliberately shallow: no parser, no lexicon beyond English function words and irregular verbs.
+A name whose side is unclear (a prepositional phrase before the verb, an apposition, a possessive,
+both sides at once) takes no side, so the guard abstains rather than guesses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from index.llm.guards import sentences
+from index.search.text import STOPWORDS, fold, stem
+
+# (text as read, [(start, end, stems) of each name word]): `Judge.name_spans`.
+NameSpans = Callable[[str], tuple[str, Sequence[tuple[int, int, Sequence[str]]]]]
+# verb stem -> name -> the sides ("subject", "object") the text puts the name on.
+Relations = dict[str, dict[str, set[str]]]
+
+SUBJECT, OBJECT = "subject", "object"
+
+# Irregular past forms and participles, to their base (the relation is the verb, not its tense).
+_IRREGULAR = {
+    form: base
+    for base, forms in {
+        "send": "sent",
+        "meet": "met",
+        "tell": "told",
+        "give": "gave given",
+        "make": "made",
+        "take": "took taken",
+        "lead": "led",
+        "write": "wrote written",
+        "say": "said",
+        "go": "went gone",
+        "come": "came",
+        "see": "saw seen",
+        "pay": "paid",
+        "sell": "sold",
+        "buy": "bought",
+        "hold": "held",
+        "win": "won",
+        "lose": "lost",
+        "leave": "left",
+        "bring": "brought",
+        "begin": "began begun",
+        "fight": "fought",
+        "get": "got gotten",
+        "keep": "kept",
+        "know": "knew known",
+        "think": "thought",
+        "find": "found",
+        "choose": "chose chosen",
+        "drive": "drove driven",
+        "catch": "caught",
+        "teach": "taught",
+        "speak": "spoke spoken",
+        "stand": "stood",
+        "run": "ran",
+        "rise": "rose risen",
+        "fall": "fell fallen",
+        "strike": "struck",
+        "swear": "swore sworn",
+        "seek": "sought",
+        "show": "shown",
+        "throw": "threw thrown",
+        "overthrow": "overthrew overthrown",
+        "withdraw": "withdrew withdrawn",
+        "flee": "fled",
+        "hear": "heard",
+        "spend": "spent",
+        "build": "built",
+        "feel": "felt",
+        "deal": "dealt",
+        "lend": "lent",
+        "understand": "understood",
+        "forbid": "forbade forbidden",
+        "beat": "beaten",
+        "hide": "hid hidden",
+        "bind": "bound",
+        "put": "put",
+        "set": "set",
+        "let": "let",
+        "hit": "hit",
+        "cut": "cut",
+        "quit": "quit",
+    }.items()
+    for form in forms.split()
+}
+# Irregular past forms that are no participles (never passive).
+_NOT_PARTICIPLES = frozenset(
+    "went came saw knew gave took wrote began chose drove spoke ran rose fell swore threw "
+    "overthrew withdrew forbade hid".split()
+)
+# Words in -ed that are no verbs.
+_NOT_VERBS = frozenset(
+    "hundred indeed need speed seed bed red shed creed sacred naked wicked kindred hatred "
+    "feed breed steed deed weed".split()
+)
+_BE = frozenset("is was were are be been being am".split())
+_HAVE = frozenset("has have had having".split())
+_AUXILIARY = frozenset(
+    "to would will could should can may might must did does do didn't doesn't don't "
+    "wouldn't couldn't won't".split()
+)
+_DETERMINERS = frozenset("the a an this these those his her its their our my your".split())
+# Words after which a name is in a prepositional phrase: on the subject side it is no subject
+# ("In Lima, Kenna met Bobbio").
+_PREPOSITIONS = frozenset(
+    "in on at from of with for to by during after before since against through under over near "
+    "like about into onto toward towards via among between within without across behind beyond "
+    "than as per including except despite until upon around along outside inside amid".split()
+)
+# Words that open another clause: the sides of a verb stop there.
+_CLAUSE = frozenset(
+    "that which who whom whose where when while whereas because although though but if unless "
+    "until since".split()
+)
+# Words that open an apposition after a name ("Rejas, a former commander …,").
+_APPOSITION = frozenset(
+    "a an the who whom whose which former then now once both its his her their one".split()
+)
+_SUBJECT_PRONOUNS = frozenset("he she it".split())
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+_TOKEN = re.compile(r"[^\W\d_][\w'\u2019.-]*[^\W_]|[^\W\d_]|\d[\d.,]*|[,;:()\[\]\u2014\u2013]")
+_HARD = frozenset(";:()[]\u2014\u2013")
+_POSSESSIVE = re.compile(r"['\u2019]s?$")
+
+
+@dataclass
+class _Token:
+    text: str
+    lower: str
+    name: str | None = None  # the name unit's key (its last stem), on its first word
+    in_name: bool = False
+    possessive: bool = False
+
+
+def _tokens(sentence: str, find: NameSpans) -> list[_Token]:
+    """The sentence's words and clause marks, each word of a name run joined into one token."""
+    text, spans = find(sentence)
+    starts = {s: (e, stems) for s, e, stems in spans}
+    out: list[_Token] = []
+    previous_name_end = -2
+    for m in _TOKEN.finditer(text):
+        word = m.group(0)
+        token = _Token(word, fold(word))
+        span = starts.get(m.start())
+        if span is not None and span[1]:
+            end, stems = span
+            raw = text[m.start() : end].rstrip(".")
+            # initials ("U.S.") by their letters; a word by its stem
+            key = re.sub(r"\W", "", fold(raw)) if "." in raw else stems[-1]
+            token.in_name = True
+            token.possessive = bool(_POSSESSIVE.search(text[m.start() : end]))
+            if out and out[-1].in_name and text[previous_name_end : m.start()].isspace():
+                out[-1].name = key  # a run of name words: one name, keyed by its last word
+                out[-1].possessive = token.possessive
+                out[-1].text += " " + word
+                previous_name_end = end
+                continue
+            token.name = None if fold(word) in _CALENDAR else key
+            previous_name_end = end
+        out.append(token)
+    return out
+
+
+def _is_name(t: _Token) -> bool:
+    return t.name is not None and not t.possessive
+
+
+def _skip_parentheticals(tokens: list[_Token]) -> list[_Token]:
+    """Without what is in parentheses or between dashes, and without appositions after a name
+    ("Montesinos, a former CIA asset …, sent" reads "Montesinos sent")."""
+    kept: list[_Token] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if t.text in "([":
+            close = next((j for j in range(i + 1, len(tokens)) if tokens[j].text in ")]"), None)
+            if close is not None:
+                i = close + 1
+                continue
+        if t.text in "\u2014\u2013":
+            close = next((j for j in range(i + 1, len(tokens)) if tokens[j].text == t.text), None)
+            if close is not None:
+                i = close + 1
+                continue
+        if t.text == "," and kept and _is_name(kept[-1]) and i + 1 < len(tokens):
+            close = next((j for j in range(i + 1, len(tokens)) if tokens[j].text == ","), None)
+            segment = tokens[i + 1 : close if close is not None else len(tokens)]
+            opens = bool(segment) and segment[0].lower in _APPOSITION and not segment[0].in_name
+            verbless = (
+                bool(segment)
+                and close is not None
+                and not any(_verb(segment, k) for k in range(len(segment)))
+            )
+            if opens or verbless:
+                i = close + 1 if close is not None else len(tokens)
+                continue
+        kept.append(t)
+        i += 1
+    return kept
+
+
+def _verb(tokens: list[_Token], i: int) -> tuple[str, bool] | None:
+    """(stem of the base form, may be a participle) when tokens[i] reads as a verb."""
+    t = tokens[i]
+    if t.in_name or not t.text[:1].isalpha() or not t.text[:1].islower():
+        return None
+    word = t.lower
+    if word in _BE or word in _HAVE or (word in STOPWORDS and word not in _IRREGULAR):
+        return None
+    before = tokens[i - 1] if i > 0 else None
+    after_name = before is not None and _is_name(before)
+    if before is not None and (before.lower in _DETERMINERS or before.possessive):
+        return None
+    if word in _IRREGULAR:
+        return stem(_IRREGULAR[word]), word not in _NOT_PARTICIPLES
+    if word.endswith("ed") and len(word) > 4 and word not in _NOT_VERBS:
+        return stem(word), True
+    if (
+        before is not None
+        and before.lower in _AUXILIARY
+        and word.isalpha()
+        and word not in _DETERMINERS | _PREPOSITIONS
+    ):
+        return stem(word), False
+    if (
+        word.endswith("s")
+        and not word.endswith(("ss", "us", "is"))
+        and (after_name or (before is not None and before.lower in _SUBJECT_PRONOUNS))
+    ):
+        return stem(word), False
+    return None
+
+
+def _passive(tokens: list[_Token], i: int) -> bool:
+    """A participle after a form of "be" (an adverb may stand between) or before "by"."""
+    back = [t.lower for t in tokens[max(0, i - 2) : i]]
+    if back[-1:] and back[-1] in _BE:
+        return True
+    if len(back) == 2 and back[0] in _BE and (back[1].endswith("ly") or back[1] == "not"):
+        return True
+    return i + 1 < len(tokens) and tokens[i + 1].lower == "by"
+
+
+def _governor(tokens: list[_Token], i: int, start: int) -> str:
+    """The word a name at tokens[i] follows, past determiners and capitalized titles."""
+    for j in range(i - 1, start - 1, -1):
+        t = tokens[j]
+        if t.lower in _DETERMINERS:
+            continue
+        if t.lower in _PREPOSITIONS or not t.text[:1].isupper() or t.in_name:
+            return t.lower
+        # a capitalized title ("President", "Ambassador"): part of the name's phrase
+    return ""
+
+
+def relations(text: str, find: NameSpans) -> Relations:
+    """For each verb of `text`, the sides it puts each name on."""
+    found: Relations = {}
+    for sentence in sentences(text):
+        tokens = _skip_parentheticals(_tokens(sentence, find))
+        verbs = {i: v for i in range(len(tokens)) if (v := _verb(tokens, i))}
+        limits = sorted(
+            {i for i, t in enumerate(tokens) if t.text in _HARD or t.lower in _CLAUSE} | set(verbs)
+        )
+        for i, (key, participle) in verbs.items():
+            start = max((k for k in limits if k < i), default=-1) + 1
+            end = min((k for k in limits if k > i), default=len(tokens))
+            passive = participle and _passive(tokens, i)
+            sides = found.setdefault(key, {})
+            for j in range(start, end):
+                t = tokens[j]
+                if j == i or not _is_name(t):
+                    continue
+                assert t.name is not None
+                governor = _governor(tokens, j, start)
+                if j < i:  # before the verb: its subject, or a passive verb's object
+                    if governor in _PREPOSITIONS:
+                        continue
+                    side = OBJECT if passive else SUBJECT
+                elif passive:  # after a passive verb: its agent only after "by"
+                    if governor != "by":
+                        continue
+                    side = SUBJECT
+                else:
+                    side = OBJECT
+                sides.setdefault(t.name, set()).add(side)
+    return found
+
+
+def reversed_role(sentence: str, cited: Iterable[str], find: NameSpans) -> str | None:
+    """Why `sentence` puts a name on the other side of a verb than what it cites does, or None.
+
+    Only a name the cited texts put on one side of that verb, and the sentence on the other,
+    counts: a name on both sides, or on none, is no evidence of a reversal."""
+    mine = relations(sentence, find)
+    if not mine:
+        return None
+    theirs: Relations = {}
+    for text in cited:
+        for key, sides in relations(text, find).items():
+            for name, side in sides.items():
+                theirs.setdefault(key, {}).setdefault(name, set()).update(side)
+    for key, sides in mine.items():
+        for name, side in sides.items():
+            cited_side = theirs.get(key, {}).get(name, set())
+            if len(side) == 1 and len(cited_side) == 1 and side != cited_side:
+                return f"{name}: {next(iter(side))} of '{key}' here, {next(iter(cited_side))} cited"
+    return None
+
+
+# A sentence that links two things as cause and effect ("…, which led to …") states a relation
+# of its own: it needs a cited text that states some cause too.
+_CAUSE = re.compile(
+    r"\b(?:led\s+to|leads?\s+to|(?:was|were)\s+caused|caus(?:e|es|ed|ing)\b|result(?:s|ed|ing)?\s+"
+    r"in|as\s+a\s+(?:result|consequence)|because|due\s+to|therefore|thus|hence|consequently)\b",
+    re.IGNORECASE,
+)
+_CITED_CAUSE = re.compile(
+    r"\b(?:so|since|why|reasons?|made|makes?|forc\w*|push\w*|prompt\w*|drove|driv\w*|sealed|"
+    r"in\s+order\s+to)\b",
+    re.IGNORECASE,
+)
+
+
+def invented_cause(sentence: str, cited: Iterable[str]) -> str | None:
+    """The causal link `sentence` states when nothing it cites states a cause, or None."""
+    found = _CAUSE.search(sentence)
+    if found is None:
+        return None
+    if any(_CAUSE.search(t) or _CITED_CAUSE.search(t) for t in cited):
+        return None
+    return f"'{found.group(0)}': nothing cited states a cause"

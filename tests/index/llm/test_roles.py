@@ -1,0 +1,134 @@
+"""Who did what to whom: a summary sentence may not reverse a role, nor invent a cause."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.corpus.load import Corpus, load_corpus
+from index.llm import roles
+from index.llm.evidence import Judge
+from tests.index.llm.test_evidence import judge_one, make_judge
+from tests.support.llm_stub import CORPUS
+
+MONTESINOS = (
+    "Vladimiro Montesinos, a former CIA asset who is serving time in a prison in Peru, sent "
+    "messages to Pedro Rejas, a former commander in Peru's army, to go \"to the U.S. Embassy and "
+    'talk with the embassy intelligence officer,." to try and influence the 2021 Peruvian '
+    "presidential election."
+)
+MEETING = ("kenna-bobbio-meeting",)
+KENNA = (
+    "Just before the election, the United States sent a former CIA agent, Lisa Kenna, as its "
+    "ambassador to Lima. She met Peru's Minister of Defense Gustavo Bobbio on December 6"
+)
+
+
+@pytest.fixture(scope="module")
+def corpus() -> Corpus:
+    return load_corpus(CORPUS)
+
+
+@pytest.fixture(scope="module")
+def judge(corpus: Corpus) -> Judge:
+    return make_judge(corpus, None)
+
+
+def reversal(judge: Judge, sentence: str, cited: str) -> str | None:
+    return roles.reversed_role(sentence, [cited], judge.name_spans)
+
+
+def test_sender_and_recipient_swapped_is_a_reversal(judge):
+    swapped = (
+        "Pedro Rejas, a former commander in Peru's army, sent messages to Vladimiro Montesinos, "
+        "a former CIA asset who is serving time in a prison in Peru, to go to the U.S. Embassy."
+    )
+    assert reversal(judge, swapped, MONTESINOS) == "reja: subject of 'send' here, object cited"
+
+
+def test_the_senders_and_recipients_as_cited_are_no_reversal(judge):
+    kept = (
+        "Vladimiro Montesinos, a former CIA asset, sent messages to Pedro Rejas, a former "
+        "commander in Peru's army, to go to the U.S. Embassy."
+    )
+    assert reversal(judge, kept, MONTESINOS) is None
+
+
+def test_the_object_of_a_pronoun_subject_made_the_subject_is_a_reversal(judge):
+    # "She met … Bobbio": Bobbio is met; "Bobbio met Castillo" makes him the one who meets.
+    sentence = "Gustavo Bobbio met Pedro Castillo on December 6."
+    assert reversal(judge, sentence, KENNA) == "bobbio: subject of 'meet' here, object cited"
+
+
+def test_the_pronouns_name_as_subject_is_no_reversal(judge):
+    sentence = "Lisa Kenna met Peru's Minister of Defense Gustavo Bobbio on December 6."
+    assert reversal(judge, sentence, KENNA) is None
+
+
+def test_a_passive_rephrasing_keeps_the_roles(judge):
+    active = "The police arrested Castillo."
+    passive = "Castillo was arrested by the police."
+    assert reversal(judge, passive, active) is None
+    assert reversal(judge, active, passive) is None
+    assert roles.relations(passive, judge.name_spans)["arrest"] == {"castillo": {roles.OBJECT}}
+
+
+def test_a_passive_that_swaps_the_agent_is_a_reversal(judge):
+    cited = "The United States sent Lisa Kenna to Lima."
+    assert reversal(judge, "Lisa Kenna was sent to Lima by the United States.", cited) is None
+    assert (
+        reversal(judge, "The United States was sent to Lima by Lisa Kenna.", cited)
+        == "us: object of 'send' here, subject cited"
+    )
+
+
+def test_a_place_moved_to_the_front_of_the_sentence_takes_no_side(judge):
+    cited = "Kenna met Bobbio in Lima on December 6."
+    assert reversal(judge, "In Lima, Kenna met Bobbio on December 6.", cited) is None
+    assert reversal(judge, "On December 6, Kenna met Bobbio in Lima.", cited) is None
+
+
+def test_a_name_on_both_sides_of_what_it_cites_is_no_evidence(judge):
+    cited = "Kenna met Bobbio. Bobbio met Kenna again."
+    assert reversal(judge, "Bobbio met Kenna.", cited) is None
+
+
+def test_a_cause_nothing_cited_states_is_invented():
+    cited = (
+        "his lawyers and advisers told him that he held an advantage over the Congress in opinion "
+        "polls"
+    )
+    sentence = (
+        "Castillo faced a challenge from the Congress in opinion polls, which led to his lawyers "
+        "telling him he held an advantage over the Congress."
+    )
+    assert roles.invented_cause(sentence, [cited]) == "'led to': nothing cited states a cause"
+    assert roles.invented_cause(sentence, [cited + ", so he felt safe"]) is None
+    assert roles.invented_cause("His lawyers told him he held an advantage.", [cited]) is None
+
+
+def test_the_judge_drops_a_reversed_role_and_ships_the_cited_one(judge, corpus):
+    swapped = judge_one(judge, corpus, "Gustavo Bobbio met Pedro Castillo on December 6.", MEETING)
+    assert swapped.dropped == "roles"
+    assert swapped.detail == "bobbio: subject of 'meet' here, object cited"
+    assert swapped.text == "Gustavo Bobbio met Pedro Castillo on December 6."
+    kept = judge_one(judge, corpus, "Kenna met Peru's Minister of Defense Gustavo Bobbio.", MEETING)
+    assert kept.dropped is None, kept.detail
+    assert (
+        kept.text == "The authors allege that Kenna met Peru's Minister of Defense Gustavo Bobbio."
+    )
+
+
+def test_the_judge_drops_the_swapped_messages(judge, corpus):
+    text = (
+        "The authors allege that Pedro Rejas, a former commander in Peru's army, sent messages to "
+        "Vladimiro Montesinos, a former CIA asset who is serving time in a prison in Peru."
+    )
+    swapped = judge_one(judge, corpus, text, ("montesinos-rejas-embassy",))
+    assert (swapped.dropped, swapped.detail) == (
+        "roles",
+        "reja: subject of 'send' here, object cited",
+    )
+    as_cited = text.replace("Pedro Rejas", "VM").replace("Vladimiro Montesinos", "Pedro Rejas")
+    as_cited = as_cited.replace("VM", "Vladimiro Montesinos")
+    kept = judge_one(judge, corpus, as_cited, ("montesinos-rejas-embassy",))
+    assert kept.dropped is None, kept.detail
