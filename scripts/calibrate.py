@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import random
 import sys
 from collections import Counter
@@ -45,6 +46,7 @@ HELD_OUT = (ROOT / "evals/heldout-3.yaml", ROOT / "evals/heldout-4.yaml")
 ROUNDS = 3
 RESTARTS = 24
 RESTART_SEED = 7
+CV_RESTARTS = 6  # fewer random starts per fold: the cross-validation fits `folds` times
 
 
 @dataclass(frozen=True)
@@ -151,24 +153,50 @@ def widest_best(values: list[float], scores: list[float]) -> float:
     return (run[0] + run[-1]) / 2  # the middle in value: the widest margin on either side
 
 
-def ascend(seen: list[Observed], start: Thresholds) -> Thresholds:
+def ascend(
+    seen: list[Observed], start: Thresholds, frozen: dict[str, float] | None = None
+) -> Thresholds:
     limits = start
     for _ in range(ROUNDS):
-        for name in NAMES:
+        for name in (n for n in NAMES if n not in (frozen or {})):
             values = candidates(seen, name)
             scores = [accuracy(seen, dataclasses.replace(limits, **{name: v})) for v in values]
             limits = dataclasses.replace(limits, **{name: widest_best(values, scores)})
     return limits
 
 
-def fit(seen: list[Observed], start: Thresholds) -> Thresholds:
-    """Coordinate ascent from the current values and from seeded random starts; the best wins."""
+def fit(
+    seen: list[Observed],
+    start: Thresholds,
+    restarts: int = RESTARTS,
+    frozen: dict[str, float] | None = None,
+) -> Thresholds:
+    """Coordinate ascent from the current values and from seeded random starts; the best wins.
+    `frozen` thresholds keep their given value (to measure a decision without one of its parts)."""
+    frozen = frozen or {}
     rng = random.Random(RESTART_SEED)
-    starts = [start] + [
-        Thresholds(**{n: rng.choice(candidates(seen, n)) for n in NAMES}) for _ in range(RESTARTS)
+    starts = [dataclasses.replace(start, **frozen)] + [
+        Thresholds(**{n: frozen.get(n, rng.choice(candidates(seen, n))) for n in NAMES})
+        for _ in range(restarts)
     ]
-    results = [ascend(seen, s) for s in starts]
+    results = [ascend(seen, s, frozen) for s in starts]
     return max(results, key=lambda t: accuracy(seen, t))
+
+
+def cross_validated(
+    seen: list[Observed], start: Thresholds, folds: int, frozen: dict[str, float]
+) -> float:
+    """Status accuracy of thresholds fitted without the questions they are scored on: the
+    development cases split into `folds` by a hash of their id (fixed, not shuffled per run)."""
+    fold_of = [int(hashlib.sha256(o.case.id.encode()).hexdigest(), 16) % folds for o in seen]
+    right_total = 0
+    for k in range(folds):
+        train = [o for o, f in zip(seen, fold_of, strict=True) if f != k]
+        test = [o for o, f in zip(seen, fold_of, strict=True) if f == k]
+        limits = fit(train, start, restarts=CV_RESTARTS, frozen=frozen)
+        right_total += sum(right(o, limits) for o in test)
+        print(f"    fold {k + 1}/{folds}: {accuracy(test, limits):6.1%} of {len(test)}")
+    return right_total / max(1, len(seen))
 
 
 def report(title: str, seen: list[Observed], limits: Thresholds) -> None:
@@ -188,14 +216,37 @@ def main(argv: list[str]) -> int:
         action="store_true",
         help="fit and report on the development sets only (while choosing what to fit)",
     )
+    parser.add_argument(
+        "--folds",
+        type=int,
+        default=0,
+        help="also print the development status accuracy cross-validated over this many folds "
+        "(thresholds fitted on the other folds): what fitting is worth on unseen questions",
+    )
+    parser.add_argument(
+        "--freeze",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="keep a threshold at VALUE (e.g. off_topic_margin=2.0 switches that test off)",
+    )
     args = parser.parse_args(argv)
+    frozen: dict[str, float] = {}
+    for item in args.freeze:
+        name, _, value = item.partition("=")
+        if name not in NAMES:
+            parser.error(f"--freeze: unknown threshold {name!r} (known: {', '.join(NAMES)})")
+        try:
+            frozen[name] = float(value)
+        except ValueError:
+            parser.error(f"--freeze {item}: VALUE must be a number")
     settings = get_settings()
     engine = Engine.from_settings(settings, with_log=False)
     state = engine.snapshot()
     fit_seen = observe(engine, load_cases(FIT))
     held_seen = [] if args.no_held_out else observe(engine, load_cases(HELD_OUT))
     before = state.thresholds
-    after = fit(fit_seen, before)
+    after = fit(fit_seen, before, frozen=frozen)
     model = state.pointer.model_id
     print(f"model {model}")
     for label, limits in (("current", before), ("fitted", after)):
@@ -203,6 +254,10 @@ def main(argv: list[str]) -> int:
         report("fit (development sets)", fit_seen, limits)
         if held_seen:
             report("held-out (report only)", held_seen, limits)
+    if args.folds > 1:
+        print(f"cross-validated over {args.folds} folds of the development sets:")
+        cv = cross_validated(fit_seen, before, args.folds, frozen)
+        print(f"  development, cross-validated  status accuracy {cv:6.1%}  ({len(fit_seen)} cases)")
     if args.write:
         path = write_calibration(settings.corpus_dir, model, after)
         print(f"wrote {path}")
