@@ -55,6 +55,20 @@ def test_help_questions_are_recognised(engine: Engine, question: str) -> None:
         ("Según los autores, ¿quién arrestó a Castillo?", "¿quién arrestó a Castillo?"),
     ],
 )
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("How does the article's author describe Vladimiro Montesinos?", "Vladimiro Montesinos?"),
+        ("According to the piece's writers, who disliked Castillo?", "who disliked Castillo?"),
+        ("How does the author portray Kenna?", "Kenna?"),
+    ],
+)
+def test_the_articles_authors_and_how_they_describe_are_references(
+    question: str, topic: str
+) -> None:
+    assert topic_of(question) == topic
+
+
 def test_spanish_references_to_the_article_are_cut_too(question: str, topic: str) -> None:
     assert topic_of(question) == topic
 
