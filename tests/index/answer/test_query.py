@@ -51,13 +51,6 @@ def test_help_questions_are_recognised(engine: Engine, question: str) -> None:
 @pytest.mark.parametrize(
     ("question", "topic"),
     [
-        ("¿Qué dice el artículo sobre Lisa Kenna?", "Lisa Kenna?"),
-        ("Según los autores, ¿quién arrestó a Castillo?", "¿quién arrestó a Castillo?"),
-    ],
-)
-@pytest.mark.parametrize(
-    ("question", "topic"),
-    [
         ("How does the article's author describe Vladimiro Montesinos?", "Vladimiro Montesinos?"),
         ("According to the piece's writers, who disliked Castillo?", "who disliked Castillo?"),
         ("How does the author portray Kenna?", "Kenna?"),
@@ -69,6 +62,13 @@ def test_the_articles_authors_and_how_they_describe_are_references(
     assert topic_of(question) == topic
 
 
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("¿Qué dice el artículo sobre Lisa Kenna?", "Lisa Kenna?"),
+        ("Según los autores, ¿quién arrestó a Castillo?", "¿quién arrestó a Castillo?"),
+    ],
+)
 def test_spanish_references_to_the_article_are_cut_too(question: str, topic: str) -> None:
     assert topic_of(question) == topic
 
