@@ -42,6 +42,7 @@ from index.corpus.files import (
     read_corpus_dir,
 )
 from index.corpus.sources import INDEPENDENT, KINDS, SourceTable, parse_source_table
+from index.corpus.tuning import load_calibration, load_off_topic, one_line_questions
 from index.corpus.yamlines import Parsed, YamlInvalid, type_name
 from index.corpus.yamlines import parse as parse_yaml
 
@@ -210,17 +211,6 @@ def _id_list(value: Any) -> tuple[str, ...] | None:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return tuple(value)
     return None
-
-
-def _asks(raw: object) -> tuple[str, ...] | None:
-    """Curated example questions: a list of non-empty one-line strings (None when malformed)."""
-    if raw is None:
-        return ()
-    if not isinstance(raw, list) or not all(isinstance(a, str) and a.strip() for a in raw):
-        return None
-    if any("\n" in a.strip() for a in raw):
-        return None
-    return tuple(a.strip() for a in raw)
 
 
 def _unknown_keys(keys: object, known: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -468,7 +458,7 @@ def _load_claim(
     if supported is None or contradicted is None:
         errors.append(f"{at}: claim '{cid}': supported_by/contradicted_by must be lists of ids")
         return None
-    asks = _asks(raw.get("asks"))
+    asks = one_line_questions(raw.get("asks"))
     if asks is None:
         errors.append(f"{at}: claim '{cid}': asks must be a list of one-line questions")
         asks = ()
@@ -560,7 +550,7 @@ def _load_fact(
     elif not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
         problems.append((fm.line("tags"), "tags must be a list of words"))
         tags = []
-    asks = _asks(meta.get("asks"))
+    asks = one_line_questions(meta.get("asks"))
     if asks is None:
         problems.append((fm.line("asks"), "asks must be a list of one-line questions"))
     contradicts = _id_list(meta.get("contradicts"))
@@ -732,87 +722,6 @@ def _with_card_contradictions(
     return out
 
 
-# -- calibration ----------------------------------------------------------------------------------
-
-
-def _load_calibration(
-    parsed: Parsed | None, errors: list[str], strict: bool
-) -> dict[str, dict[str, Any]]:
-    from index.search.calibration import NAMES, RERANK  # no cycle at import
-
-    if parsed is None or parsed.data is None:
-        return {}
-    data = parsed.data
-    where = CALIBRATION_FILE
-    if not isinstance(data, dict):
-        errors.append(
-            f"{where}:{parsed.line()}: expected a mapping of embedding model ids to thresholds "
-            f"(got {type_name(data)})"
-        )
-        return {}
-    out: dict[str, dict[str, Any]] = {}
-    for model, values in data.items():
-        if not isinstance(values, dict):
-            errors.append(
-                f"{where}:{parsed.line(model)}: '{model}' must map threshold names to numbers"
-            )
-            continue
-        good: dict[str, Any] = {}
-        for name, value in values.items():
-            line = parsed.line(model, name)
-            if name == RERANK:
-                weights = _rerank_weights(value, f"{where}:{line}", errors)
-                if weights is not None:
-                    good[RERANK] = weights
-            elif name not in NAMES:
-                # A threshold a newer or older version of the code does not know: only a reindex
-                # (strict) refuses it; a served snapshot ignores it.
-                if strict:
-                    errors.append(
-                        f"{where}:{line}: unknown threshold '{name}' (known: {', '.join(NAMES)})"
-                    )
-            elif not isinstance(value, int | float) or isinstance(value, bool):
-                errors.append(f"{where}:{line}: '{name}' must be a number (got {type_name(value)})")
-            else:
-                good[str(name)] = float(value)
-        out[str(model)] = good
-    return out
-
-
-def _rerank_weights(value: object, where: str, errors: list[str]) -> dict[str, float] | None:
-    """The re-ranker's weights: a mapping of feature names to numbers."""
-    if not isinstance(value, dict) or not all(
-        isinstance(v, int | float) and not isinstance(v, bool) for v in value.values()
-    ):
-        errors.append(f"{where}: 'rerank' must map feature names to numbers")
-        return None
-    return {str(k): float(v) for k, v in value.items()}
-
-
-# -- off-topic examples ---------------------------------------------------------------------------
-
-
-def _load_off_topic(parsed: Parsed | None, errors: list[str]) -> tuple[str, ...]:
-    """`off_topic.yaml`: `questions:`, a list of one-line questions the corpus does not answer."""
-    if parsed is None or parsed.data is None:
-        return ()
-    data = parsed.data
-    if not isinstance(data, dict) or set(data) != {"questions"}:
-        errors.append(
-            f"{OFF_TOPIC_FILE}:{parsed.line()}: expected one key, 'questions', "
-            "a list of questions the corpus does not answer"
-        )
-        return ()
-    questions = _asks(data["questions"])
-    if questions is None:
-        errors.append(
-            f"{OFF_TOPIC_FILE}:{parsed.line('questions')}: "
-            "'questions' must be a list of one-line questions"
-        )
-        return ()
-    return questions
-
-
 # -- the whole corpus -----------------------------------------------------------------------------
 
 
@@ -873,8 +782,8 @@ def load_corpus_files(
                     f"{CLAIMS_FILE}:{claim.line}: claim '{claim.id}' refers to unknown fact '{fid}'"
                 )
     claims = _with_card_contradictions(claims, facts, errors)
-    calibration = _load_calibration(_parse_file(files, CALIBRATION_FILE, errors), errors, strict)
-    off_topic = _load_off_topic(_parse_file(files, OFF_TOPIC_FILE, errors), errors)
+    calibration = load_calibration(_parse_file(files, CALIBRATION_FILE, errors), errors, strict)
+    off_topic = load_off_topic(_parse_file(files, OFF_TOPIC_FILE, errors), errors)
     if strict:
         _check_policy(claims, facts, errors)
     if errors:
