@@ -41,6 +41,7 @@ FIT = (
     ROOT / "evals/dev-more.yaml",
     ROOT / "evals/dev-seen.yaml",
     ROOT / "evals/dev-seen-2.yaml",
+    ROOT / "evals/dev-5.yaml",
 )
 HELD_OUT = (ROOT / "evals/heldout-3.yaml", ROOT / "evals/heldout-4.yaml")
 ROUNDS = 3

@@ -61,7 +61,12 @@ def content_words(text: str) -> list[str]:
 def tokenize(text: str) -> list[str]:
     """Stems of the folded tokens that are not stop words (what BM25 and overlap rules compare)."""
     folded = _US.sub(" usa ", fold(text))
-    return [stem(t) for t in _TOKEN.findall(folded) if t not in _FOLDED_STOPWORDS]
+    # A lone letter is what an apostrophe leaves ("who's", "don't"), not a word of the topic.
+    return [
+        stem(t)
+        for t in _TOKEN.findall(folded)
+        if t not in _FOLDED_STOPWORDS and (len(t) > 1 or t.isdigit())
+    ]
 
 
 _FOLDED_STOPWORDS = frozenset(fold(w) for w in STOPWORDS)
