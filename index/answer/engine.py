@@ -137,7 +137,9 @@ class Engine:
             retriever = Retriever(build_items(corpus), collection, self.embedder)
             thresholds = thresholds_for(pointer.model_id, self.settings, corpus.calibration)
             self._state = IndexState.build(corpus, pointer, retriever, thresholds)
-            self._router = IntentRouter(self.embedder, load_intents())
+            self._router = IntentRouter(
+                self.embedder, load_intents(), cache_dir=self.settings.data_dir
+            )
             self._failures = 0
 
     def reload(self) -> None:
