@@ -73,7 +73,7 @@ def topic_of(
 ) -> str:
     """The question without "what does the article say about": words that dilute the match.
 
-    The authors named ("what does Prashad claim about …", "según Llerena, …") point at the
+    The authors named ("what does Author claim about …", "según Autora, …") point at the
     article like "the authors" do; `authors` is the folded words of their names.
     """
     patterns = patterns or load_intents()
@@ -96,12 +96,12 @@ def _without_references(question: str, patterns: IntentPatterns) -> str:
 
 
 _WORD_SPAN = re.compile(r"[^\W\d_]+")
-# What may stand between two authors' names: "Prashad and Llerena", "Prashad y Llerena", "A, B".
+# What may stand between two authors' names: "Ann and Bo", "Ann y Bo", "Ann, Bo".
 _JOINER = re.compile(r"\s*(?:,|&|\band\b|\by\b)?\s*", re.IGNORECASE)
 
 
 def _name_the_authors(question: str, authors: frozenset[str], stand_in: str) -> str:
-    """`question` with each run of the authors' names ("Vijay Prashad and Llerena Robles")
+    """`question` with each run of the authors' names ("Ann Author and Bo Writer")
     replaced by `stand_in`."""
     spans: list[list[int]] = []
     for match in _WORD_SPAN.finditer(question):

@@ -2,8 +2,8 @@
 cites, nor link things as cause and effect when nothing it cites states a cause.
 
 The word guards check that a sentence's names and words are in what it cites; they cannot see
-"Rejas sent messages to Montesinos" reversing "Montesinos … sent messages to Rejas", nor
-"Bobbio met Castillo" made of "She met … Bobbio". This reads, in each sentence, the verbs and the
+"Ana sent messages to Ben" reversing "Ben … sent messages to Ana", nor "Carl met Dan" made
+of "She met … Carl". This reads, in each sentence, the verbs and the
 names on either side of each: a name before an active verb is its subject, a name after it (up to
 the next verb or clause) its object; a passive verb ("was arrested", "sent by") inverts that, its
 agent being the name after "by". A summary sentence that makes a name the subject of a verb the
@@ -116,7 +116,7 @@ _AUXILIARY = frozenset(
 )
 _DETERMINERS = frozenset("the a an this these those his her its their our my your".split())
 # Words after which a name is in a prepositional phrase: on the subject side it is no subject
-# ("In Lima, Kenna met Bobbio").
+# ("In Paris, Ana met Ben").
 _PREPOSITIONS = frozenset(
     "in on at from of with for to by during after before since against through under over near "
     "like about into onto toward towards via among between within without across behind beyond "
@@ -127,7 +127,7 @@ _CLAUSE = frozenset(
     "that which who whom whose where when while whereas because although though but if unless "
     "until since".split()
 )
-# Words that open an apposition after a name ("Rejas, a former commander …,").
+# Words that open an apposition after a name ("Ana, a former officer …,").
 _APPOSITION = frozenset(
     "a an the who whom whose which former then now once both its his her their one".split()
 )
@@ -185,7 +185,7 @@ def _is_name(t: _Token) -> bool:
 
 def _skip_parentheticals(tokens: list[_Token]) -> list[_Token]:
     """Without what is in parentheses or between dashes, and without appositions after a name
-    ("Montesinos, a former CIA asset …, sent" reads "Montesinos sent")."""
+    ("Ben, a former agent …, sent" reads "Ben sent")."""
     kept: list[_Token] = []
     i = 0
     while i < len(tokens):
