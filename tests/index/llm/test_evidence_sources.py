@@ -31,12 +31,16 @@ def test_crediting_the_article_with_a_fact_card_stays_a_misattribution(judge, co
         assert judge_one(judge, corpus, sentence, cites).dropped == "misattributed"
 
 
+def citing_the_oligarchy(judge, corpus, sentence: str):
+    """`sentence` judged as a summary sentence citing the oligarchy passage (an opinion)."""
+    return judge_one(judge, corpus, sentence, ("oligarchy-pressure",))
+
+
 def test_the_labels_attribution_replaces_the_models_own_lead_in(judge, corpus):
-    checked = judge_one(
+    checked = citing_the_oligarchy(
         judge,
         corpus,
         "It also mentions that Castillo had been under immense pressure from an oligarchy.",
-        ("oligarchy-pressure",),
     )
     assert checked.dropped is None, checked.detail
     assert checked.text == (
@@ -45,16 +49,11 @@ def test_the_labels_attribution_replaces_the_models_own_lead_in(judge, corpus):
 
 
 def test_a_given_name_of_a_cited_surname_is_no_new_name(judge, corpus):
-    checked = judge_one(
-        judge,
-        corpus,
-        "Pedro Castillo had been under immense pressure from an oligarchy.",
-        ("oligarchy-pressure",),
+    checked = citing_the_oligarchy(
+        judge, corpus, "Pedro Castillo had been under immense pressure from an oligarchy."
     )
     assert checked.dropped is None, checked.detail
     # A given name whose surname nothing cited is still new, as is a surname the corpus never
     # writes after it.
-    rejas = judge_one(
-        judge, corpus, "Pedro Rejas was under pressure from an oligarchy.", ("oligarchy-pressure",)
-    )
+    rejas = citing_the_oligarchy(judge, corpus, "Pedro Rejas was under pressure from an oligarchy.")
     assert rejas.dropped == "unsupported_name"
