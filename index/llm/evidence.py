@@ -125,6 +125,7 @@ _ARTICLE_SOURCE = (
     r"\b(?:{names}authors?|article|piece|op-?ed|essay|writers?|documents?|text|passages?)\b"
     r"|\b(?:in\s+)?their\s+(?:view|account|telling|reading|opinion|interpretation)\b"
 )
+_INNER_CAPITAL = re.compile(r"(?<=[a-z,;] )([A-Z][A-Za-z]*)")
 _LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z]+(?![A-Za-z])")
 # A run of capitalized words: a full name as the corpus writes it ("Ana María Gómez").
 _FULL_NAME = re.compile(r"\b[A-Z][\w'\u2019-]+(?:[ \t]+[A-Z][\w'\u2019-]+){1,2}\b")
@@ -135,7 +136,8 @@ class Evidence:
     """One item the model was shown: an article passage (with its label) or a fact card.
 
     A passage's `words` add its sentence and the one before (a claim is often a clause, and
-    "She met …" names Kenna a sentence earlier); its `names` the whole paragraph.
+    "She met …" names Kenna a sentence earlier). Names are checked against the same words: a
+    name from further back in the paragraph is no subject the passage supports.
     """
 
     id: str
@@ -144,7 +146,6 @@ class Evidence:
     text: str
     passage: Passage | None = None
     words: str = ""
-    names: str = ""
 
 
 def passage_evidence(corpus: Corpus, p: Passage) -> Evidence:
@@ -153,7 +154,7 @@ def passage_evidence(corpus: Corpus, p: Passage) -> Evidence:
     article = corpus.article
     inside = article.sentences_overlapping(p.segment.start, p.segment.end)
     if not inside:
-        return Evidence(p.id, "passage", p.label, p.text, p, p.text, p.text)
+        return Evidence(p.id, "passage", p.label, p.text, p, p.text)
     paragraph = [s for s in article.sentences if s.paragraph_id == inside[0].paragraph_id]
     before = [s for s in paragraph if s.end <= inside[0].start][-1:]
     others = [
@@ -173,8 +174,7 @@ def passage_evidence(corpus: Corpus, p: Passage) -> Evidence:
         return " ".join(parts)
 
     words = f"{p.text} {without_others([*before, *inside])}"
-    names = f"{p.text} {without_others(paragraph)}"
-    return Evidence(p.id, "passage", p.label, p.text, p, words, names)
+    return Evidence(p.id, "passage", p.label, p.text, p, words)
 
 
 class Shown:
@@ -192,7 +192,7 @@ class Shown:
             fact = corpus.facts[fid]
             text = f"{fact.title}: {fact.text}"
             # A claim and a fact card may share an id ("kenna-tweet"): the id reaches both.
-            fact_item = Evidence(fid, "fact", "fact", text, None, text, text)
+            fact_item = Evidence(fid, "fact", "fact", text, None, text)
             self.by_id.setdefault(fid.lower(), []).append(fact_item)
 
     def ids(self) -> list[str]:
@@ -372,6 +372,12 @@ class Judge:
         self.neutral = frozenset(tokenize(" ".join(self.authors))) | allowed_names | common
         self.allowed = self.neutral | frozenset(tokenize(corpus.article.title))
         self._article_words = frozenset(_LOWER_WORD.findall(self.article_text))
+        # Words the corpus capitalizes inside a sentence: names ("Castillo", "U"), never lowered.
+        self._inner_capitals = frozenset(
+            m.group(1)
+            for text in [self.article_text, *(f.text for f in corpus.facts.values())]
+            for m in _INNER_CAPITAL.finditer(text)
+        )
         # Given names: the first word of a full name the corpus writes, with the other words of
         # that name ("ana" → {"gomez"}); a sentence may add it to a name its evidence has.
         self._given: dict[str, set[str]] = {}
@@ -478,13 +484,8 @@ class Judge:
         texts = [e.words for e in evidence]
         joined = " ".join(texts)
         pool = set(tokenize(joined))
-        own_names = set(tokenize(" ".join(e.names for e in evidence)))
-        named = own_names | self.allowed
-        names = [
-            n
-            for n in self.names(core)
-            if not _known(n, named) and not any(_known(o, named) for o in self._given.get(n, ()))
-        ]
+        named = pool | self.allowed
+        names = [n for n in self.names(core) if not self._named(n, named)]
         if names:
             return "unsupported_name", ", ".join(sorted(set(names)))
         digits = set(_NUMBER.findall(joined.replace(",", "")))
@@ -493,7 +494,7 @@ class Judge:
             return "unsupported_number", ", ".join(numbers)
         stems = self.content_stems(core, named)
         if not stems:  # all names (a title-cased sentence): the evidence itself must hold them
-            if not any(n not in self.neutral and _known(n, own_names) for n in self.names(core)):
+            if not any(n not in self.neutral and _known(n, pool) for n in self.names(core)):
                 return "unsupported", "says nothing checkable"
             return None
         missing = sorted(s for s in stems if not _known(s, pool))
@@ -541,8 +542,13 @@ class Judge:
             and t not in _META
             and t not in self.common
             and t not in self.neutral
-            and not (t in names and _known(t, named))
+            and not (t in names and self._named(t, named))
         }
+
+    def _named(self, name: str, named: frozenset[str] | set[str]) -> bool:
+        """`name` is in the pool, or is the given name of a surname that is ("pedro" with
+        "castillo")."""
+        return _known(name, named) or any(_known(o, named) for o in self._given.get(name, ()))
 
     def _overlap(self, core: str, text: str) -> float:
         """The share of the sentence's distinctive words that `text` holds."""
@@ -604,8 +610,11 @@ class Judge:
         """The sentence as the template for `label` renders it ("The authors allege that …")."""
         body = sentence.strip()
         first = re.match(r"[A-Za-z]+", body)
-        if first and first.group(0).lower() in self._article_words and first.group(0) != "I":
-            body = body[0].lower() + body[1:]
+        word = first.group(0) if first else ""
+        # "I", "MAAG", "U.S." stay, and a name the corpus capitalizes inside its sentences.
+        kept = word == "I" or (word.isupper() and (len(word) > 1 or body[1:2] == "."))
+        if not kept and (word.lower() in self._article_words or word not in self._inner_capitals):
+            body = body[0].lower() + body[1:]  # a word, not a name: "We are told" → "we are told"
         if body[-1:] not in '.!?"\u201d':
             body += "."
         return self.templates[label].format(sentence=body)

@@ -57,3 +57,44 @@ def test_a_given_name_of_a_cited_surname_is_no_new_name(judge, corpus):
     # writes after it.
     rejas = citing_the_oligarchy(judge, corpus, "Pedro Rejas was under pressure from an oligarchy.")
     assert rejas.dropped == "unsupported_name"
+
+
+def test_a_name_from_elsewhere_in_the_paragraph_cannot_be_a_subjectless_passages_subject(
+    judge, corpus
+):
+    """The tweet passage has no subject of its own ("sent a denunciatory tweet …"; the sentence
+    says "She", the ambassador named in the sentence before). The opponent the paragraph names
+    three sentences earlier is no name it supports (a live run shipped exactly that)."""
+    tweet = "sent a denunciatory tweet against Castillo's move to dissolve Congress the next day."
+    wrong = judge_one(judge, corpus, f"Keiko Fujimori {tweet}", ("kenna-tweet",))
+    assert (wrong.dropped, wrong.detail) == ("unsupported_name", "fujimori, keiko")
+    right = judge_one(judge, corpus, f"Lisa Kenna {tweet}", ("kenna-tweet",))
+    assert right.dropped is None, right.detail
+
+
+def test_a_given_name_is_no_content_word_when_its_surname_is_cited(judge, corpus):
+    """ "Pedro" is not in the election passage, "Castillo" is in its sentence: the given name
+    neither fails the name check nor counts as a word the evidence lacks."""
+    checked = judge_one(
+        judge, corpus, "Pedro Castillo was elected in July 2021.", ("elected-july-2021",)
+    )
+    assert checked.dropped is None, checked.detail
+    assert checked.text.endswith("Pedro Castillo was elected in July 2021.")
+
+
+@pytest.mark.parametrize(
+    "sentence, body",
+    [
+        ("We are told that officials gave the greenlight.", "we are told that officials"),
+        ("A member of the team went.", "a member of the team"),
+        ("The U.S. sent an ambassador.", "the U.S. sent"),
+        ("U.S. officials met.", "U.S. officials"),
+        ("MAAG officers met.", "MAAG officers"),
+        ("Castillo left.", "Castillo left"),
+        ("I think so.", "I think"),
+    ],
+)
+def test_the_attribution_lowers_a_first_word_that_is_no_name(judge, sentence, body):
+    """A live reply began "We are told that …", and the attribution read "… allege that We are
+    told"; names and acronyms keep their capitals."""
+    assert judge.attribute(sentence, "allegation").split(" that ", 1)[1].startswith(body)
