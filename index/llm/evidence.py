@@ -372,7 +372,7 @@ class Judge:
         self.neutral = frozenset(tokenize(" ".join(self.authors))) | allowed_names | common
         self.allowed = self.neutral | frozenset(tokenize(corpus.article.title))
         self._article_words = frozenset(_LOWER_WORD.findall(self.article_text))
-        # Words the corpus capitalizes inside a sentence: names ("Castillo", "U"), never lowered.
+        # Words the corpus capitalizes inside a sentence: names ("Ana", "U"), never lowered.
         self._inner_capitals = frozenset(
             m.group(1)
             for text in [self.article_text, *(f.text for f in corpus.facts.values())]
@@ -546,8 +546,8 @@ class Judge:
         }
 
     def _named(self, name: str, named: frozenset[str] | set[str]) -> bool:
-        """`name` is in the pool, or is the given name of a surname that is ("pedro" with
-        "castillo")."""
+        """`name` is in the pool, or is the given name of a surname that is ("ana" with
+        "gomez")."""
         return _known(name, named) or any(_known(o, named) for o in self._given.get(name, ()))
 
     def _overlap(self, core: str, text: str) -> float:
