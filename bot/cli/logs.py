@@ -19,7 +19,8 @@ from rich.text import Text
 from bot.cli.errors import fail, load_settings
 from bot.cli.logs_render import render_detail, render_stats, when
 from index import LABELS, STATUSES, Settings, get_settings
-from index.log.context import detail_json, load_article
+from index.log.article_source import logged_article, served_article
+from index.log.context import detail_json
 from index.log.export import eval_export, to_csv, to_jsonl
 from index.log.query import MAX_ID, MAX_LIMIT, iso, parse_when
 from index.log.stats import Embed
@@ -204,11 +205,11 @@ def show_command(answer_id: AnswerId, as_json: AsJson = False) -> None:
     settings = _settings()
     with _opened(settings) as log:
         detail = log.get(log.resolve_id(answer_id))
-    article = load_article(settings.corpus_dir)
+    source = logged_article(settings, detail.index_version)
     if as_json:
-        _print_json(detail_json(detail, article))
+        _print_json(detail_json(detail, source))
     else:
-        render_detail(_out, detail, article)
+        render_detail(_out, detail, source)
 
 
 def parse_gold(text: str) -> dict[str, Any]:
@@ -245,12 +246,14 @@ def review_command(
     passages = [parse_gold(g) for g in gold or []]
     if expected_status is not None and expected_status not in STATUSES:
         _fail(f"--expected-status {expected_status!r}: use one of {', '.join(STATUSES)}")
-    article = load_article(settings.corpus_dir) if passages else None
+    # Checked against what the engine serves (the live snapshot), else the corpus directory.
+    source = served_article(settings) if passages else None
+    if source is not None and source.article is None:
+        _err.print(f"gold passages not checked: {source.note}", markup=False)
     for passage in passages:
-        if article is not None and passage["text"] not in article.text:
+        if source and source.article and passage["text"] not in source.article.text:
             _fail(
-                f"--gold {passage['text'][:60]!r} is not in the article at "
-                f"{settings.corpus_dir}/article.md: copy an exact passage"
+                f"--gold {passage['text'][:60]!r} is not in {source.where}: copy an exact passage"
             )
     with _opened(settings) as log:
         full_id = log.resolve_id(answer_id)

@@ -7,7 +7,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from index.corpus.article import Article
+from index.log.article_source import ArticleSource
 from index.log.context import quote_context
 from index.log.query import AnswerDetail
 from index.log.stats import Stats
@@ -22,11 +22,13 @@ def _section(out: Console, title: str) -> None:
     out.print(Rule(title, align="left", style="dim"))
 
 
-def render_detail(out: Console, detail: AnswerDetail, article: Article | None) -> None:
-    s, answer = detail.summary, detail.answer
+def render_detail(out: Console, detail: AnswerDetail, source: ArticleSource) -> None:
+    """`source`: the article the quotes are checked against, said in a dim line under the head."""
+    s, answer, article = detail.summary, detail.answer, source.article
     where = s.source + (f", server {s.guild_id}" if s.guild_id else "")
     where += f", channel {s.channel_id}" if s.channel_id else ""
     out.print(Text(f"Answer {s.id}", style="bold"), Text(f"{when(s.created_at)} UTC · {where}"))
+    out.print(Text(source.note, style="dim"))
     out.print(Text("Question: ", style="bold") + Text(answer.question))
     out.print(Text("Status: ", style="bold") + Text(answer.status))
 

@@ -31,7 +31,8 @@ from bot.review.security import (
 )
 from bot.settings import BotSettings, get_bot_settings, settings_error_line
 from index import LABELS, STATUSES
-from index.log.context import highlight, load_article
+from index.log.article_source import logged_article, served_article
+from index.log.context import highlight
 from index.log.query import FEEDBACK_FILTERS, MAX_ID, VERDICTS, parse_when
 from index.log.store import AnswerLog, AnswerLogError, LogFilter, UnknownAnswer
 from index.texts import load_texts
@@ -181,7 +182,8 @@ def create_app(settings: BotSettings, *, answer_log: AnswerLog | None = None) ->
             detail = answers.get(answer_id)
         except UnknownAnswer as exc:
             return error(request, str(exc), 404)
-        article = load_article(settings.corpus_dir)
+        source = logged_article(settings, detail.index_version)
+        article = source.article
         segments, missing = highlight(article, detail.answer.quotes) if article else ([], [])
         texts = load_texts()
         return page(
@@ -192,6 +194,8 @@ def create_app(settings: BotSettings, *, answer_log: AnswerLog | None = None) ->
             segments=segments,
             missing=missing,
             article_found=article is not None,
+            article_note=source.note,
+            article_fallback=source.kind != "logged",
             label_words=[texts.label_line(q.label, q.labelled_by) for q in detail.answer.quotes],
             verdicts=VERDICTS,
             statuses=STATUSES,
@@ -215,10 +219,11 @@ def create_app(settings: BotSettings, *, answer_log: AnswerLog | None = None) ->
         ):
             return error(request, "This form has expired or did not come from this page.", 403)
         passages = parse_gold_lines(gold)
-        article = load_article(settings.corpus_dir) if passages else None
+        # Checked against what the engine serves (the live snapshot), else the corpus directory.
+        source = served_article(settings) if passages else None
         for passage in passages:
-            if article is not None and passage["text"] not in article.text:
-                message = f"Gold passage not in the article: {passage['text'][:80]!r}"
+            if source and source.article and passage["text"] not in source.article.text:
+                message = f"Gold passage not in {source.where}: {passage['text'][:80]!r}"
                 return error(request, message, 400)
         try:
             answers.record_verdict(

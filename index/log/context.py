@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from index.answer.contract import Quote
-from index.corpus.article import Article, ArticleFormatError, parse_article
+from index.corpus.article import Article
+from index.log.article_source import ArticleSource
 from index.log.query import AnswerDetail
 
-
-def load_article(corpus_dir: Path) -> Article | None:
-    """The article the log's quotes refer to, or None when it cannot be read."""
-    try:
-        return parse_article((corpus_dir / "article.md").read_text(encoding="utf-8"))
-    except (OSError, ArticleFormatError):
-        return None
+# Which article a logged answer's quotes refer to: index/log/article_source.py (the snapshot of
+# the version it was logged under, not the corpus directory, which the engine never serves).
 
 
 def quote_matches(article: Article, quote: Quote) -> bool:
@@ -82,9 +77,12 @@ def highlight(article: Article, quotes: Sequence[Quote]) -> tuple[list[Segment],
     return segments, missing
 
 
-def detail_json(detail: AnswerDetail, article: Article | None) -> dict[str, Any]:
-    """A logged answer as JSON, each quote with its article context (null if unavailable)."""
+def detail_json(detail: AnswerDetail, source: ArticleSource) -> dict[str, Any]:
+    """A logged answer as JSON, each quote with its article context (null if unavailable), and
+    `article_source`: which article that is (`ArticleSource.label`)."""
     data = detail.to_json()
+    article = source.article
     contexts = [quote_context(article, q) if article else None for q in detail.answer.quotes]
     data["quote_contexts"] = [c.__dict__ if c else None for c in contexts]
+    data["article_source"] = source.label
     return data
