@@ -32,7 +32,7 @@ def load_engine(settings: BotSettings) -> EngineLike:
 
     engine = Engine.from_settings(settings)
     engine.embedder.embed_query("warm-up")
-    warm()  # the language detector's model, before the first question
+    warm(settings.data_dir)  # the language detector's model, before the first question
     return engine
 
 

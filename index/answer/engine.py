@@ -347,7 +347,13 @@ class Engine:
         fallback = follow_up.language if follow_up is not None else None
         state = self._state
         names = name_words(state.corpus) if state is not None else frozenset()
-        return detect_language(question, names=names, fallback=fallback, languages=supported)
+        return detect_language(
+            question,
+            names=names,
+            fallback=fallback,
+            languages=supported,
+            cache_dir=self.settings.data_dir,
+        )
 
     def texts_for(self, language: str) -> Texts:
         """The answer texts of a language (the engine's own for its language or a bad file)."""
