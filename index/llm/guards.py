@@ -1,6 +1,6 @@
 """Text-level guards on the model's prose: markup, quotations, verdicts, attribution, overlap.
 
-`index.llm.evidence` applies them sentence by sentence, with the checks against the evidence.
+`index.llm.judge` applies them sentence by sentence, with the checks against the evidence.
 """
 
 from __future__ import annotations

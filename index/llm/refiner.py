@@ -2,7 +2,7 @@
 passages and facts it cites.
 
 The model never supplies quote text, labels, headings or sources: each of its sentences cites ids
-of what it was shown, `index.llm.evidence` checks every sentence against that evidence and takes
+of what it was shown, `index.llm.judge` checks every sentence against that evidence and takes
 its attribution from the labels, and the answer is rebuilt from the store. The draft's best
 passage stays first; the model may add to and reorder what retrieval found. Any fault gives back
 the extractive draft with a one-line notice that says what happened.
@@ -38,9 +38,11 @@ from index.llm.client import (
     parse_spec,
     rejects_format,
 )
-from index.llm.evidence import Checked, Evidence, Judge, Outcome, Shown, Similarity
+from index.llm.evidence import Evidence, Shown
+from index.llm.judge import Checked, Judge, Outcome
 from index.llm.prompt import Context, build_context, load_llm_texts, prompts_hash, render_messages
 from index.llm.reply import Reply, ReplyError, message_text, parse_reply, reply_schema
+from index.llm.similarity import Similarity
 from index.search.retrieval import Hit
 from index.settings import Settings
 from index.texts import PROMPTS_DIR, Texts, load_prompts, load_texts

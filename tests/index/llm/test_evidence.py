@@ -6,10 +6,12 @@ import pytest
 
 from index.answer import compose
 from index.corpus.load import Corpus, load_corpus
-from index.llm import evidence
-from index.llm.evidence import Cosines, Judge, Shown, Similarity
+from index.llm import similarity
+from index.llm.evidence import Shown
+from index.llm.judge import Checked, Judge, contested_spans
 from index.llm.prompt import load_llm_texts
 from index.llm.reply import Claimed, Reply
+from index.llm.similarity import Cosines, Similarity
 from tests.index.llm.test_guards import every_passage
 from tests.support.fakes import FakeEmbedder
 from tests.support.llm_stub import CORPUS
@@ -34,7 +36,7 @@ def make_judge(corpus: Corpus, embedder: object | None) -> Judge:
     )
 
 
-def judge_one(judge: Judge, corpus: Corpus, text: str, cites: tuple[str, ...]) -> evidence.Checked:
+def judge_one(judge: Judge, corpus: Corpus, text: str, cites: tuple[str, ...]) -> Checked:
     outcome = judge.judge(Reply((Claimed(text, cites),)), Shown(corpus, every_passage(corpus)))
     return outcome.sentences[0]
 
@@ -44,8 +46,8 @@ def fitted(monkeypatch):
     """Give the fake embedder cosine thresholds, as a fitted model has."""
 
     def fit(support: float, contested: float, margin: float) -> None:
-        cosines = {**evidence.COSINES, FakeEmbedder.model_id: Cosines(support, contested, margin)}
-        monkeypatch.setattr(evidence, "COSINES", cosines)
+        cosines = {**similarity.COSINES, FakeEmbedder.model_id: Cosines(support, contested, margin)}
+        monkeypatch.setattr(similarity, "COSINES", cosines)
 
     return fit
 
@@ -115,7 +117,7 @@ def test_joining_two_passages_into_an_event_neither_tells_is_unsupported(corpus)
 
 
 def test_every_contested_claim_of_the_corpus_is_checked_title_included(corpus):
-    spans = {c.id for c in evidence.contested_spans(corpus, compose.build_segments(corpus))}
+    spans = {c.id for c in contested_spans(corpus, compose.build_segments(corpus))}
     contested = {c.id for c in corpus.claims if c.label in ("allegation", "disputed", "opinion")}
     assert contested <= spans and "title-us-egged-on-coup" in spans
 

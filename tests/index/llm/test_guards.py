@@ -13,10 +13,12 @@ from index.answer.compose import common_words
 from index.answer.verify import check_summary
 from index.corpus.labels import label_span
 from index.corpus.load import Corpus, load_corpus
-from index.llm.evidence import Judge, Shown, Similarity
+from index.llm.evidence import Shown
 from index.llm.guards import attributed, passes_verdict, sanitize, unattributed
+from index.llm.judge import Judge
 from index.llm.prompt import Context, Passage, load_llm_texts
 from index.llm.reply import Claimed, Reply
+from index.llm.similarity import Similarity
 from tests.support.llm_stub import CORPUS
 
 

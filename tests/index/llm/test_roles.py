@@ -6,7 +6,7 @@ import pytest
 
 from index.corpus.load import Corpus, load_corpus
 from index.llm import roles
-from index.llm.evidence import Judge
+from index.llm.judge import Judge
 from tests.index.llm.test_evidence import judge_one, make_judge
 from tests.support.llm_stub import CORPUS
 
