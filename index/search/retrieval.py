@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import difflib
-import logging
 import re
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
-import bm25s
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from index.answer.records import Candidate
+from index.search.bm25 import BM25
 from index.search.items import Item
 from index.search.text import STOPWORDS as _STOPWORDS
 from index.search.text import tokenize, words
@@ -53,14 +51,11 @@ class Retriever:
         self._ids = [item.id for item in items]
         self._collection = collection
         self._embedder = embedder
-        # bm25s sets its own logger to DEBUG when imported; keep its per-build line quiet.
-        logging.getLogger("bm25s").setLevel(logging.WARNING)
-        self._bm25 = bm25s.BM25()
         # A curated question is the same text as its ask: searched lexically once, as the ask.
         searched = [item for item in items if item.kind != "question"]
         self._lexical_ids = [item.id for item in searched]
         docs = [tokenize(item.lexical_text) for item in searched]
-        self._bm25.index(docs, show_progress=False)
+        self._bm25 = BM25(docs)
         self._vocab = sorted({t for doc in docs for t in doc})
         self._vocab_set = frozenset(self._vocab)
         self._sentences = [
@@ -77,7 +72,6 @@ class Retriever:
         self.known_words = frozenset(w for item in own for w in words(item.text))
         self._words_set = frozenset(self._words)
         self._closest = lru_cache(maxsize=4096)(self._closest_uncached)
-        self._lock = threading.Lock()
 
     def _closest_uncached(self, word: str, stems: bool) -> str:
         pool = self._vocab if stems else self._words
@@ -116,8 +110,7 @@ class Retriever:
         tokens = self.correct(tokenize(question))
         if not tokens:
             return {}
-        with self._lock:  # bm25s keeps per-call buffers
-            scores = self._bm25.get_scores(tokens)
+        scores = self._bm25.scores(tokens)
         return {self._lexical_ids[i]: float(scores[i]) for i in np.flatnonzero(scores > 0)}
 
     def dense(self, question: str) -> dict[str, float]:
