@@ -314,8 +314,10 @@ class Judge:
         labels = {e.label for e in passages}
         strongest = next((lab for lab in CODE_ATTRIBUTED if lab in labels), None)
         if strongest is not None:
-            if not to_article:
-                # The code says who says it: the model's own lead-in ("It mentions that") goes.
+            led_in = core != text.strip() and not self._to_article.search(core)
+            if not to_article or led_in:
+                # The code says who says it, from the label: the model's own lead-in ("It
+                # mentions that", "The article says that" before a hearsay claim) goes.
                 result.text = self.attribute(core, strongest)
                 result.attributed_by_code = True
         elif not to_article:

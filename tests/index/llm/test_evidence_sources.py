@@ -98,3 +98,18 @@ def test_the_attribution_lowers_a_first_word_that_is_no_name(judge, sentence, bo
     """A live reply began "We are told that …", and the attribution read "… allege that We are
     told"; names and acronyms keep their capitals."""
     assert judge.attribute(sentence, "allegation").split(" that ", 1)[1].startswith(body)
+
+
+@pytest.mark.parametrize(
+    "lead_in", ["The article says that", "According to the article,", "The authors write that"]
+)
+def test_a_lead_in_naming_the_article_gives_way_to_the_labels_too(judge, corpus, lead_in):
+    """The article reports the embassy call as hearsay ("It is being said …", an allegation):
+    "The article says that …" would state it as the article's own finding; the label decides."""
+    body = "the last phone call that Castillo took before he left the presidential palace came"
+    checked = judge_one(
+        judge, corpus, f"{lead_in} {body} from the U.S. Embassy.", ("last-call-from-embassy",)
+    )
+    assert checked.dropped is None, checked.detail
+    assert checked.text == f"The authors allege that {body} from the U.S. Embassy."
+    assert checked.attributed_by_code

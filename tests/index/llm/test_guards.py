@@ -124,7 +124,8 @@ def test_a_quotation_split_by_an_abbreviation_is_checked_whole(corpus, judge):
         )
     )
     outcome = judge.judge(reply, shown)
-    assert outcome.summary == f'The article says "{real}".'
+    # The quotation survives whole; the lead-in is the allegation's, from its label.
+    assert outcome.summary == f'The authors allege that "{real}".'
 
 
 FRAGMENTS = st.sampled_from(
