@@ -116,8 +116,10 @@ _LEADING_SOURCE = re.compile(
     re.IGNORECASE,
 )
 # The sentence names the article or its authors as its source (`{names}`: the authors' names).
+# Not someone else's ("Wikipedia's article", "the embassy's document").
 _ARTICLE_SOURCE = (
-    r"\b(?:{names}authors?|article|piece|op-?ed|essay|writers?|documents?|text|passages?)\b"
+    r"\b(?<!'s )(?<!\u2019s )"
+    r"(?:{names}authors?|article|piece|op-?ed|essay|writers?|documents?|text|passages?)\b"
     r"|\b(?:in\s+)?their\s+(?:view|account|telling|reading|opinion|interpretation)\b"
 )
 _INNER_CAPITAL = re.compile(r"(?<=[a-z,;] )([A-Z][A-Za-z]*)")

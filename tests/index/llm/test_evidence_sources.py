@@ -113,3 +113,10 @@ def test_a_lead_in_naming_the_article_gives_way_to_the_labels_too(judge, corpus,
     assert checked.dropped is None, checked.detail
     assert checked.text == f"The authors allege that {body} from the U.S. Embassy."
     assert checked.attributed_by_code
+
+
+def test_someone_elses_article_is_no_attribution_to_the_article(judge, corpus):
+    """ "Wikipedia's article" is a card's source, not the article: no misattribution."""
+    sentence = "Only Wikipedia's article on Lisa Kenna is cited for this, not an official report."
+    checked = judge_one(judge, corpus, sentence, ("kenna-acting-secretary",))
+    assert (checked.dropped, checked.to_article) == (None, False), checked.detail
