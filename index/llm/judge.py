@@ -278,6 +278,12 @@ class Judge:
                 return self._drop(result, "unknown_ids", str(raw)[:80])
             evidence.extend(e for e in found if e not in evidence)
         result.evidence = evidence
+        for e in evidence:  # the model copied a card's heading ("Title: text"): the text reads
+            title = self.corpus.facts[e.id].title if e.kind == "fact" else ""
+            if title and text.startswith(f"{title}:") and len(text) > len(title) + 2:
+                rest = text[len(title) + 1 :].lstrip()
+                text = result.text = rest[0].upper() + rest[1:]
+                break
         if passes_verdict(text) or _ASSERTIVE.search(text):
             return self._drop(result, "verdict", text)
         if _ABSENCE.search(text):

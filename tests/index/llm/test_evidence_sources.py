@@ -120,3 +120,13 @@ def test_someone_elses_article_is_no_attribution_to_the_article(judge, corpus):
     sentence = "Only Wikipedia's article on Lisa Kenna is cited for this, not an official report."
     checked = judge_one(judge, corpus, sentence, ("kenna-acting-secretary",))
     assert (checked.dropped, checked.to_article) == (None, False), checked.detail
+
+
+def test_a_cards_heading_copied_before_its_text_goes(judge, corpus):
+    """Cards are shown as "Title: text"; a sentence copying the heading ships as the text."""
+    title = corpus.facts["maag-office"].title
+    body = "The U.S. Department of Defense team at the embassy in Lima includes a Security "
+    body += "Cooperation Office, also known as the Military Assistance and Advisory Group (MAAG)."
+    checked = judge_one(judge, corpus, f"{title}: {body}", ("maag-office",))
+    assert checked.dropped is None, checked.detail
+    assert checked.text == body
