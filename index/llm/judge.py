@@ -57,6 +57,19 @@ MAX_MISSING_SHARE = 0.2
 # unrelated passages into an event none of them tells ("the CIA" + "the coup").
 SINGLE_SOURCE_SHARE = 0.5
 MIN_WORDS = 3
+# A sentence opening with a name, a form of "be" and a noun phrase: "Ana Gómez is a …".
+_COPULA_SUBJECT = re.compile(
+    r"((?:[A-Z][\w'\u2019-]+\s+){0,3}[A-Z][\w'\u2019-]+)\s+(?:is|was|are|were)\s+(?:a|an|the)\b"
+)
+# "According to <Name>": whom the sentence credits; and the verbs by which a text has someone say.
+_ACCORDING_TO = re.compile(r"\baccording\s+to\s+((?:[A-Z][\w'\u2019.-]*\s*){1,4})")
+_SAYING = (
+    r"(?:sa(?:y|ys|id)|told|tells?|tweet\w*|wr(?:ote|ites?)|stat\w*|report\w*|announc\w*|"
+    r"declar\w*|claim\w*|alleg\w*|found|show\w*|put|record\w*|publish\w*|testif\w*|"
+    r"accus\w*|deni\w*|den(?:y|ies)|confirm\w*|insist\w*|argu\w*|quot\w*)\b"
+)
+# A sentence whose distinctive words overlap a kept one's this much (Jaccard) repeats it.
+REPEATED = 0.8
 # Words that say who says something, or that the text talks about itself, and negations (the
 # negation check has those): not content.
 META_WORDS = """
@@ -248,17 +261,22 @@ class Judge:
         checked = [self.check(s, shown) for s in reply.sentences]
         # Similarity in one batch: the sentences, their evidence, the contested claims.
         self._similar(checked)
-        kept, used = [], 0
+        kept: list[Checked] = []
+        used = 0
         for c in checked:
             if c.dropped is None:
                 assert c.text is not None
+                mine = words(c.core or c.text, self.common)
+                if any(_same(mine, words(k.core or k.text or "", self.common)) for k in kept):
+                    self._drop(c, "repeated", c.text)  # says again what a kept one says
+                    continue
                 if used + len(c.text) > MAX_SUMMARY_CHARS:
                     self._drop(c, "too_long", f"{len(c.text)} chars")
                     continue
                 used += len(c.text) + 1
                 kept.append(c)
         self._pair_quotations(kept)
-        proposed = sum(1 for c in checked if c.dropped != "too_long")
+        proposed = sum(1 for c in checked if c.dropped not in ("too_long", "repeated"))
         return Outcome(checked, proposed)
 
     def check(self, claimed: Claimed, shown: Shown) -> Checked:
@@ -302,6 +320,9 @@ class Judge:
         passages = [e for e in evidence if e.kind == "passage"]
         if to_article and not passages:
             return self._drop(result, "misattributed", "attributed to the article, cites facts")
+        speaker = self._unsaid_source(text, evidence)
+        if speaker:
+            return self._drop(result, "misattributed", f"nothing cited has {speaker} say it")
         pool = passages if to_article else evidence
         core = result.core = core_text(text)
         problem = self._unsupported(core, pool)
@@ -319,6 +340,9 @@ class Judge:
         cause = roles.invented_cause(core, cited)
         if cause:
             return self._drop(result, "cause", cause)
+        subject = self._unsupported_subject(core, cited)
+        if subject:
+            return self._drop(result, "roles", f"{subject} is no subject of 'is' in what it cites")
         labels = {e.label for e in passages}
         strongest = next((lab for lab in CODE_ATTRIBUTED if lab in labels), None)
         if strongest is not None:
@@ -337,6 +361,34 @@ class Judge:
         return result
 
     # -- the checks --------------------------------------------------------------------------
+
+    def _unsupported_subject(self, core: str, cited: list[str]) -> str | None:
+        """ "X is/was …" where no cited text makes X the subject of a "be" (the verb the role
+        guard does not read): "La Junta is a popular educator" from "Ana is a popular educator,
+        member of La Junta"."""
+        match = _COPULA_SUBJECT.match(core)
+        if not match or not self.names(match.group(1)):
+            return None
+        last = re.escape(match.group(1).split()[-1])
+        subject = re.compile(rf"\b{last}\b[^.;]{{0,80}}?\b(?:is|was|are|were)\b", re.IGNORECASE)
+        return None if any(subject.search(t) for t in cited) else match.group(1)
+
+    def _unsaid_source(self, text: str, evidence: list[Evidence]) -> str | None:
+        """A name the sentence credits ("according to Ana Gómez, …") that nothing it cites has
+        saying anything: "through Ambassador X" is no "according to X"."""
+        for match in _ACCORDING_TO.finditer(text):
+            name = match.group(1).strip().rstrip(".,;:")
+            last = re.escape(name.split()[-1])
+            if any(w in self.neutral for w in tokenize(name)):
+                continue  # the authors or the publication: the article's own attribution
+            said = re.compile(
+                rf"according\s+to\s+(?:\S+\s+){{0,3}}?{last}\b|\b{last}\b(?:\W+\w+){{0,6}}?\W+"
+                rf"{_SAYING}|{_SAYING}\W+(?:\w+\W+){{0,3}}?{last}\b",
+                re.IGNORECASE,
+            )
+            if not any(said.search(e.words) for e in evidence):
+                return name
+        return None
 
     def _unsupported(self, core: str, evidence: list[Evidence]) -> tuple[str, str] | None:
         """Why `core` is not supported by `evidence` (names, numbers, words), or None."""
@@ -487,6 +539,11 @@ class Judge:
 def core_text(sentence: str) -> str:
     """What the sentence says, without who says it ("According to the article, …")."""
     return _LEADING_SOURCE.sub("", sentence.strip(), count=1) or sentence
+
+
+def _same(a: set[str], b: set[str]) -> bool:
+    """Two sentences say the same: their distinctive words overlap by at least `REPEATED`."""
+    return bool(a and b) and len(a & b) / len(a | b) >= REPEATED
 
 
 def _known(word: str, pool: set[str] | frozenset[str]) -> bool:

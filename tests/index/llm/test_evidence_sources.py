@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 
 from index.corpus.load import Corpus, load_corpus
-from tests.index.llm.test_evidence import judge_one, make_judge
+from index.llm.evidence import Shown
+from index.llm.reply import Claimed, Reply
+from tests.index.llm.test_evidence import every_passage, judge_one, make_judge
 from tests.support.llm_stub import CORPUS
 
 ESCORT = "Castillo was arrested by his own police escort, not by the military."
@@ -130,3 +132,51 @@ def test_a_cards_heading_copied_before_its_text_goes(judge, corpus):
     checked = judge_one(judge, corpus, f"{title}: {body}", ("maag-office",))
     assert checked.dropped is None, checked.detail
     assert checked.text == body
+
+
+def test_a_card_credited_to_the_text_is_a_misattribution(judge, corpus):
+    """ "…, according to the text." (a live reply) names the article as the source too."""
+    sentence = (
+        "Aníbal Torres was appointed an adviser to the Presidency of the Council of Ministers "
+        "(PCM) on 27 November 2022, according to the text."
+    )
+    checked = judge_one(judge, corpus, sentence, ("torres-profile", "torres-adviser"))
+    assert checked.dropped == "misattributed"
+
+
+def test_a_person_credited_as_the_source_must_say_it_in_what_is_cited(judge, corpus):
+    """The article has the U.S. recognize the new government "through Ambassador Kenna"; a live
+    reply made that "according to Ambassador Kenna"."""
+    claim = "the U.S. government recognized Peru's new government on December 8"
+    wrong = judge_one(
+        judge, corpus, f"{claim}, according to Ambassador Kenna.", ("us-recognized-new-government",)
+    )
+    assert (wrong.dropped, wrong.detail) == (
+        "misattributed",
+        "nothing cited has Ambassador Kenna say it",
+    )
+    plain = judge_one(judge, corpus, f"On December 8 {claim}.", ("us-recognized-new-government",))
+    assert plain.dropped is None, plain.detail
+
+
+def test_a_name_made_the_subject_of_someone_elses_description_is_dropped(judge, corpus):
+    """The bio: "<author> is a popular educator, member of the Peruvian organization La Junta";
+    a live reply answered "What is La Junta?" with "La Junta is a popular educator, …"."""
+    bio = "a popular educator, member of the Peruvian organization La Junta"
+    wrong = judge_one(judge, corpus, f"La Junta is {bio}.", ("bio.s1",))
+    assert (wrong.dropped, wrong.detail) == (
+        "roles",
+        "La Junta is no subject of 'is' in what it cites",
+    )
+    right = judge_one(judge, corpus, f"José Carlos Llerena Robles is {bio}.", ("bio.s1",))
+    assert right.dropped is None, right.detail
+
+
+def test_a_sentence_saying_again_what_a_kept_one_says_is_dropped_not_counted(judge, corpus):
+    sentence = (
+        "His lawyers went over spreadsheets that showed Castillo would triumph over a motion."
+    )
+    reply = Reply((Claimed(sentence, ("lawyers-spreadsheets",)),) * 2)
+    outcome = judge.judge(reply, Shown(corpus, every_passage(corpus)))
+    assert [c.dropped for c in outcome.sentences] == [None, "repeated"]
+    assert outcome.enough and outcome.summary == outcome.sentences[0].text
