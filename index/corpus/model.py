@@ -68,6 +68,15 @@ class Fact:
     line: int = field(default=1, compare=False)
 
     @property
+    def statement(self) -> str:
+        """What the card states, without its note on mirrors (a note about its sources, not a
+        fact: a model summarizing cards is shown this)."""
+        note = self.mirror_only
+        if note and self.text.endswith(note):
+            return self.text[: -len(note)].strip()
+        return self.text
+
+    @property
     def independent(self) -> bool:
         """At least one source is an official record or the press."""
         return any(kind in INDEPENDENT for kind in self.source_kinds)

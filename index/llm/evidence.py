@@ -74,7 +74,7 @@ class Shown:
                     self.by_id.setdefault(sid.lower(), []).append(item)
         for fid in context.fact_ids:
             fact = corpus.facts[fid]
-            text = f"{fact.title}: {fact.text}"
+            text = f"{fact.title}: {fact.statement}"
             # A claim and a fact card may share an id ("kenna-tweet"): the id reaches both.
             fact_item = Evidence(fid, "fact", "fact", text, None, text)
             self.by_id.setdefault(fid.lower(), []).append(fact_item)

@@ -144,7 +144,7 @@ def render_messages(
     )
     facts = (
         "\n".join(
-            f"[{fid}] {_data(corpus.facts[fid].title)}: {_data(corpus.facts[fid].text)}"
+            f"[{fid}] {_data(corpus.facts[fid].title)}: {_data(corpus.facts[fid].statement)}"
             for fid in context.fact_ids
         )
         or "(none)"

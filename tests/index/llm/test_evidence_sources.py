@@ -118,10 +118,23 @@ def test_a_lead_in_naming_the_article_gives_way_to_the_labels_too(judge, corpus,
 
 
 def test_someone_elses_article_is_no_attribution_to_the_article(judge, corpus):
-    """ "Wikipedia's article" is a card's source, not the article: no misattribution."""
-    sentence = "Only Wikipedia's article on Lisa Kenna is cited for this, not an official report."
+    """ "Wikipedia's article" is someone else's source, not the article: no misattribution."""
+    sentence = (
+        "Wikipedia's article on Lisa Kenna says she briefly served as acting Secretary of State."
+    )
     checked = judge_one(judge, corpus, sentence, ("kenna-acting-secretary",))
-    assert (checked.dropped, checked.to_article) == (None, False), checked.detail
+    assert checked.to_article is False
+    assert checked.dropped != "misattributed", checked.detail
+
+
+def test_a_cards_note_on_mirrors_is_not_shown_to_the_model_as_its_fact(judge, corpus):
+    """The note that only copies of a card's sources were found is about the sources: a live
+    reply shipped "Only a copy of a CNN report on another site was found" as a fact."""
+    card = corpus.facts["kenna-acting-secretary"]
+    assert card.mirror_only and card.mirror_only not in card.statement
+    assert card.text == f"{card.statement} {card.mirror_only}"
+    checked = judge_one(judge, corpus, card.mirror_only, ("kenna-acting-secretary",))
+    assert checked.dropped is not None
 
 
 def test_a_cards_heading_copied_before_its_text_goes(judge, corpus):
