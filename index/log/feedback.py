@@ -67,11 +67,7 @@ def record_verdict(
     gold: Sequence[dict[str, Any]] | None = None,
     expected_status: str | None = None,
 ) -> None:
-    """A reviewer's verdict; every verdict is kept, the latest is the answer's verdict.
-
-    `gold` (passages a good answer quotes: {"text", "labels"}) and `expected_status` are the
-    reviewer's fix; only answers so fixed (or judged correct) become evaluation cases.
-    """
+    """`AnswerLog.record_verdict`, on the database."""
     if verdict not in VERDICTS:
         raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
     if expected_status is not None and expected_status not in STATUSES:

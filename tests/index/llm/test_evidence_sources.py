@@ -61,19 +61,6 @@ def test_a_given_name_of_a_cited_surname_is_no_new_name(judge, corpus):
     assert rejas.dropped == "unsupported_name"
 
 
-def test_a_name_from_elsewhere_in_the_paragraph_cannot_be_a_subjectless_passages_subject(
-    judge, corpus
-):
-    """The tweet passage has no subject of its own ("sent a denunciatory tweet …"; the sentence
-    says "She", the ambassador named in the sentence before). The opponent the paragraph names
-    three sentences earlier is no name it supports (a live run shipped exactly that)."""
-    tweet = "sent a denunciatory tweet against Castillo's move to dissolve Congress the next day."
-    wrong = judge_one(judge, corpus, f"Keiko Fujimori {tweet}", ("kenna-tweet",))
-    assert (wrong.dropped, wrong.detail) == ("unsupported_name", "fujimori, keiko")
-    right = judge_one(judge, corpus, f"Lisa Kenna {tweet}", ("kenna-tweet",))
-    assert right.dropped is None, right.detail
-
-
 def test_a_given_name_is_no_content_word_when_its_surname_is_cited(judge, corpus):
     """ "Pedro" is not in the election passage, "Castillo" is in its sentence: the given name
     neither fails the name check nor counts as a word the evidence lacks."""
@@ -157,34 +144,6 @@ def test_a_card_credited_to_the_text_is_a_misattribution(judge, corpus):
     assert checked.dropped == "misattributed"
 
 
-def test_a_person_credited_as_the_source_must_say_it_in_what_is_cited(judge, corpus):
-    """The article has the U.S. recognize the new government "through Ambassador Kenna"; a live
-    reply made that "according to Ambassador Kenna"."""
-    claim = "the U.S. government recognized Peru's new government on December 8"
-    wrong = judge_one(
-        judge, corpus, f"{claim}, according to Ambassador Kenna.", ("us-recognized-new-government",)
-    )
-    assert (wrong.dropped, wrong.detail) == (
-        "misattributed",
-        "nothing cited has Ambassador Kenna say it",
-    )
-    plain = judge_one(judge, corpus, f"On December 8 {claim}.", ("us-recognized-new-government",))
-    assert plain.dropped is None, plain.detail
-
-
-def test_a_name_made_the_subject_of_someone_elses_description_is_dropped(judge, corpus):
-    """The bio: "<author> is a popular educator, member of the Peruvian organization La Junta";
-    a live reply answered "What is La Junta?" with "La Junta is a popular educator, …"."""
-    bio = "a popular educator, member of the Peruvian organization La Junta"
-    wrong = judge_one(judge, corpus, f"La Junta is {bio}.", ("bio.s1",))
-    assert (wrong.dropped, wrong.detail) == (
-        "roles",
-        "La Junta is no subject of 'is' in what it cites",
-    )
-    right = judge_one(judge, corpus, f"José Carlos Llerena Robles is {bio}.", ("bio.s1",))
-    assert right.dropped is None, right.detail
-
-
 def test_a_sentence_saying_again_what_a_kept_one_says_is_dropped_not_counted(judge, corpus):
     sentence = (
         "His lawyers went over spreadsheets that showed Castillo would triumph over a motion."
@@ -193,3 +152,49 @@ def test_a_sentence_saying_again_what_a_kept_one_says_is_dropped_not_counted(jud
     outcome = judge.judge(reply, Shown(corpus, every_passage(corpus)))
     assert [c.dropped for c in outcome.sentences] == [None, "repeated"]
     assert outcome.enough and outcome.summary == outcome.sentences[0].text
+
+
+TWEET = "sent a denunciatory tweet against Castillo's move to dissolve Congress the next day."
+RECOGNIZED = "the U.S. government recognized Peru's new government on December 8"
+BIO = "a popular educator, member of the Peruvian organization La Junta"
+
+
+@pytest.mark.parametrize(
+    "wrong, right, cites, guard, detail",
+    [
+        # The tweet passage has no subject of its own (the sentence says "She", the ambassador
+        # named just before); the opponent the paragraph names three sentences earlier is no
+        # name it supports (a live run shipped exactly that).
+        (
+            f"Keiko Fujimori {TWEET}",
+            f"Lisa Kenna {TWEET}",
+            ("kenna-tweet",),
+            "unsupported_name",
+            "fujimori, keiko",
+        ),
+        # The article: the U.S. recognized the new government "through Ambassador Kenna".
+        (
+            f"{RECOGNIZED}, according to Ambassador Kenna.",
+            f"On December 8 {RECOGNIZED}.",
+            ("us-recognized-new-government",),
+            "misattributed",
+            "nothing cited has Ambassador Kenna say it",
+        ),
+        # The bio says it of the co-author; a live reply answered "What is La Junta?" with it.
+        (
+            f"La Junta is {BIO}.",
+            f"José Carlos Llerena Robles is {BIO}.",
+            ("bio.s1",),
+            "roles",
+            "La Junta is no subject of 'is' in what it cites",
+        ),
+    ],
+    ids=["subject-from-the-paragraph", "credited-person", "copula-subject"],
+)
+def test_a_live_replys_error_is_dropped_and_its_correct_form_kept(
+    judge, corpus, wrong, right, cites, guard, detail
+):
+    dropped = judge_one(judge, corpus, wrong, cites)
+    assert (dropped.dropped, dropped.detail) == (guard, detail)
+    kept = judge_one(judge, corpus, right, cites)
+    assert kept.dropped is None, kept.detail
