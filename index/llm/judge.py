@@ -57,10 +57,6 @@ MAX_MISSING_SHARE = 0.2
 # unrelated passages into an event none of them tells ("the CIA" + "the coup").
 SINGLE_SOURCE_SHARE = 0.5
 MIN_WORDS = 3
-# A sentence opening with a name, a form of "be" and a noun phrase: "Ana Gómez is a …".
-_COPULA_SUBJECT = re.compile(
-    r"((?:[A-Z][\w'\u2019-]+\s+){0,3}[A-Z][\w'\u2019-]+)\s+(?:is|was|are|were)\s+(?:a|an|the)\b"
-)
 # "According to <Name>": whom the sentence credits; and the verbs by which a text has someone say.
 _ACCORDING_TO = re.compile(r"\baccording\s+to\s+((?:[A-Z][\w'\u2019.-]*\s*){1,4})")
 _SAYING = (
@@ -340,7 +336,7 @@ class Judge:
         cause = roles.invented_cause(core, cited)
         if cause:
             return self._drop(result, "cause", cause)
-        subject = self._unsupported_subject(core, cited)
+        subject = roles.unsupported_copula_subject(core, cited, self.names)
         if subject:
             return self._drop(result, "roles", f"{subject} is no subject of 'is' in what it cites")
         labels = {e.label for e in passages}
@@ -361,17 +357,6 @@ class Judge:
         return result
 
     # -- the checks --------------------------------------------------------------------------
-
-    def _unsupported_subject(self, core: str, cited: list[str]) -> str | None:
-        """ "X is/was …" where no cited text makes X the subject of a "be" (the verb the role
-        guard does not read): "La Junta is a popular educator" from "Ana is a popular educator,
-        member of La Junta"."""
-        match = _COPULA_SUBJECT.match(core)
-        if not match or not self.names(match.group(1)):
-            return None
-        last = re.escape(match.group(1).split()[-1])
-        subject = re.compile(rf"\b{last}\b[^.;]{{0,80}}?\b(?:is|was|are|were)\b", re.IGNORECASE)
-        return None if any(subject.search(t) for t in cited) else match.group(1)
 
     def _unsaid_source(self, text: str, evidence: list[Evidence]) -> str | None:
         """A name the sentence credits ("according to Ana Gómez, …") that nothing it cites has

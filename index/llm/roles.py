@@ -348,3 +348,23 @@ def invented_cause(sentence: str, cited: Iterable[str]) -> str | None:
     if any(_CAUSE.search(t) or _CITED_CAUSE.search(t) for t in cited):
         return None
     return f"'{found.group(0)}': nothing cited states a cause"
+
+
+# A sentence opening with a name, a form of "be" and a noun phrase: "Ana Gómez is a …".
+_COPULA_SUBJECT = re.compile(
+    r"((?:[A-Z][\w'\u2019-]+\s+){0,3}[A-Z][\w'\u2019-]+)\s+(?:is|was|are|were)\s+(?:a|an|the)\b"
+)
+
+
+def unsupported_copula_subject(
+    sentence: str, cited: Iterable[str], names: Callable[[str], Sequence[str]]
+) -> str | None:
+    """The name `sentence` opens "X is a …" with when nothing cited makes X the subject of a
+    "be" (the verb the relations above do not read): "Ben is a teacher, member of the Club"
+    does not support "The Club is a teacher". `names`: the judge's name stems of a text."""
+    match = _COPULA_SUBJECT.match(sentence)
+    if not match or not names(match.group(1)):
+        return None
+    last = re.escape(match.group(1).split()[-1])
+    subject = re.compile(rf"\b{last}\b[^.;]{{0,80}}?\b(?:is|was|are|were)\b", re.IGNORECASE)
+    return None if any(subject.search(t) for t in cited) else match.group(1)
