@@ -11,7 +11,8 @@ ships only if
   negates nothing its evidence does not;
 - a sentence saying "the article/authors say …" rests on article passages, not on fact cards;
 - when it cites a passage labelled allegation, disputed, opinion or unreviewed, the code renders
-  it attributed (`prompts/llm.yaml`), unless the model already named the authors or the article;
+  it attributed from the label (`prompts/llm.yaml`), in place of any lead-in of the model's own
+  ("It mentions that", "The article says that"); only an attribution inside the sentence stays;
 - when it cites only established passages and fact cards, it restates none of the corpus's
   contested claims (title included, retrieved or not): by word overlap, and by embedding
   similarity when the sentence is closer to a contested claim than to its own evidence.
@@ -258,12 +259,13 @@ class Judge:
         # Similarity in one batch: the sentences, their evidence, the contested claims.
         self._similar(checked)
         kept: list[Checked] = []
+        said: list[set[str]] = []  # the distinctive words of each kept sentence
         used = 0
         for c in checked:
             if c.dropped is None:
                 assert c.text is not None
                 mine = words(c.core or c.text, self.common)
-                if any(_same(mine, words(k.core or k.text or "", self.common)) for k in kept):
+                if any(_same(mine, theirs) for theirs in said):
                     self._drop(c, "repeated", c.text)  # says again what a kept one says
                     continue
                 if used + len(c.text) > MAX_SUMMARY_CHARS:
@@ -271,6 +273,7 @@ class Judge:
                     continue
                 used += len(c.text) + 1
                 kept.append(c)
+                said.append(mine)
         self._pair_quotations(kept)
         proposed = sum(1 for c in checked if c.dropped not in ("too_long", "repeated"))
         return Outcome(checked, proposed)
@@ -327,9 +330,9 @@ class Judge:
             if to_article and not self._unsupported(core, evidence):
                 guard = "misattributed"  # true of the cited facts, not of the article
             return self._drop(result, guard, detail)
-        if self._negates(core, [e.words for e in pool]):
-            return self._drop(result, "negation", text)
         cited = [e.words for e in pool]
+        if self._negates(core, cited):
+            return self._drop(result, "negation", text)
         reversal = roles.reversed_role(core, cited, self.name_spans)
         if reversal:
             return self._drop(result, "roles", reversal)
