@@ -164,17 +164,15 @@ class LogDatabase:
         raise AssertionError("unreachable")
 
     def write(self, action: Callable[[sqlite3.Connection], T]) -> T:
-        def attempt() -> T:
-            with self._transaction(write=True) as conn:
-                return action(conn)
-
-        self.ensure()
-        return self.retry(attempt)
+        return self._run(action, write=True)
 
     def read(self, action: Callable[[sqlite3.Connection], T]) -> T:
+        # One read transaction: every query sees the same snapshot.
+        return self._run(action, write=False)
+
+    def _run(self, action: Callable[[sqlite3.Connection], T], *, write: bool) -> T:
         def attempt() -> T:
-            # One read transaction: every query sees the same snapshot.
-            with self._transaction(write=False) as conn:
+            with self._transaction(write=write) as conn:
                 return action(conn)
 
         self.ensure()
