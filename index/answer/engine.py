@@ -320,6 +320,7 @@ class Engine:
             names=state.names,
             front_matter_words=state.byline_words,
             known_words=state.retriever.known_words,
+            spell=state.retriever.spelled,
             router=self._router,
             authors=frozenset(state.authors),
         )

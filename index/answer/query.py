@@ -10,6 +10,7 @@ import hashlib
 import logging
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -197,16 +198,34 @@ _CAPITALIZED = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ][\w'’-]{2,}")
 _OPENER = re.compile(r"(^|[.?!¿¡:;\"“(]\s*)$")
 
 
-def foreign_names(question: str, known: frozenset[str]) -> frozenset[str]:
+def foreign_names(
+    question: str, known: frozenset[str], spell: Callable[[str], str] | None = None
+) -> frozenset[str]:
     """Names in the question (capitalized words not opening a sentence) none of whose parts
-    the corpus uses; `known` is the corpus's folded words."""
+    the corpus uses; `known` is the corpus's folded words. With `spell` (a word to the corpus
+    word it is a misspelling of), a misspelt name of the corpus ("Montesino") is no foreign one."""
     found = set()
     for match in _CAPITALIZED.finditer(question):
         if _OPENER.search(question[: match.start()]):
             continue
         parts = words(match.group(0).split("'")[0].split("’")[0])
-        if parts and not any(p in known for p in parts):
+        if parts and not any(_known(p, known, spell) for p in parts):
             found.add(fold(match.group(0)))
+    return frozenset(found)
+
+
+def _known(word: str, known: frozenset[str], spell: Callable[[str], str] | None) -> bool:
+    return word in known or (spell is not None and fold(spell(word)) in known)
+
+
+def names_in(
+    question: str, names: frozenset[str], spell: Callable[[str], str] | None = None
+) -> frozenset[str]:
+    """The corpus's rare names the question uses, misspelt ones too when `spell` is given."""
+    folded = set(words(question))
+    found = folded & names
+    if spell is not None:
+        found |= {fold(spell(w)) for w in folded - names} & names
     return frozenset(found)
 
 
@@ -219,11 +238,12 @@ def parse(
     patterns: IntentPatterns | None = None,
     known_words: frozenset[str] | None = None,
     authors: frozenset[str] = frozenset(),
+    spell: Callable[[str], str] | None = None,
 ) -> Query:
-    """Parse a cleaned question against one corpus (its rare names, its byline's words)."""
+    """Parse a cleaned question against one corpus (its rare names, its byline's words);
+    `spell` maps a word to the corpus word it is a misspelling of (the retriever's)."""
     patterns = patterns or load_intents()
     topic = topic_of(question, patterns, authors)
-    folded = set(words(question))
     tokens = set(tokenize(question))
     own = {t for t in tokens if t not in patterns.vocabulary}
     intent: Intent = "topic"
@@ -241,11 +261,11 @@ def parse(
         text=question,
         topic=topic,
         tokens=frozenset(tokenize(topic)),
-        names=frozenset(folded & names),
+        names=names_in(question, names, spell),
         intent=intent,
         nearest=nearest if intent == "topic" else None,
         nearest_score=score,
-        foreign=foreign_names(topic, known_words) if known_words else frozenset(),
+        foreign=foreign_names(topic, known_words, spell) if known_words else frozenset(),
     )
 
 

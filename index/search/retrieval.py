@@ -89,6 +89,14 @@ class Retriever:
             for tok in tokens
         ]
 
+    def spelled(self, word: str) -> str:
+        """The corpus word a question's word (lower-cased) is a misspelling of: itself when the
+        corpus uses it, is too short to tell, or no corpus word is close ("kena" → "kenna")."""
+        low = word.lower()
+        if len(low) < 4 or low in self._words_set or low in _STOPWORDS:
+            return low
+        return self._closest(low, False)
+
     def correct_text(self, question: str) -> str:
         """The question with misspelt words replaced by the closest corpus word (for embedding)."""
 

@@ -155,3 +155,33 @@ def test_the_corpus_words_are_known_and_others_are_foreign(engine: Engine) -> No
     query = engine.parse(state, "Was Kenna ever posted to Ulaanbaatar?")
     assert query.foreign == {"ulaanbaatar"}
     assert engine.parse(state, "Who is Lisa Kenna?").foreign == frozenset()
+
+
+def test_a_misspelt_name_of_the_corpus_is_no_foreign_name() -> None:
+    known = frozenset({"kenna", "montesinos"})
+    spell = {"kena": "kenna", "montesino": "montesinos"}.get
+    assert foreign_names("Who is Lisa Kena?", known, lambda w: spell(w, w)) == {"lisa"}
+    assert foreign_names("What did Montesino and Maduro do?", known, lambda w: spell(w, w)) == {
+        "maduro"
+    }
+    assert foreign_names("Who is Lisa Kena?", known) == {"lisa", "kena"}  # no speller: foreign
+
+
+def test_the_retriever_spells_a_word_as_the_corpus_word_it_is_close_to(engine: Engine) -> None:
+    retriever = engine.snapshot().retriever
+    assert retriever.spelled("Bobio") == "bobbio"
+    assert retriever.spelled("Rospigliossi") == "rospigliosi"
+    assert retriever.spelled("Kenna") == "kenna"  # a corpus word stays itself
+    assert retriever.spelled("Maduro") == "maduro"  # nothing close: itself
+    assert retriever.spelled("Kna") == "kna"  # too short to tell
+
+
+def test_misspelt_names_count_as_the_corpus_names_and_foreign_ones_stay_foreign(
+    engine: Engine,
+) -> None:
+    state = engine.snapshot()
+    kena = engine.parse(state, "Who is Lisa Kena?")
+    assert kena.foreign == frozenset() and "kenna" in kena.names
+    montesino = engine.parse(state, "what did montesino want from rejas")
+    assert {"montesinos", "rejas"} <= montesino.names
+    assert engine.parse(state, "What did Evo Morales say?").foreign == {"evo", "morales"}
