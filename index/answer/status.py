@@ -85,7 +85,8 @@ def routed_intent(
     ("how does bitcoin mining work" is not "how does this work"); one made only of the intents'
     words goes to its intent whatever the scope test says.
     """
-    if query.intent != "topic" or query.nearest is None or off_topic:
+    if query.intent != "topic" or query.nearest is None or off_topic or query.names:
+        # A rare name of the article is a topic of its own ("tell me about Alba Movimientos").
         return query.intent
     gap = query.nearest_score - intent_rival(signals)
     return query.nearest if gap >= limits.intent_margin else "topic"
@@ -132,7 +133,10 @@ def decide(
         or signals.fact_bm25 >= limits.lexical_min_score
     )
     asked = scoped.asked >= limits.ask_min_score
-    if not asked and (scoped.asked < limits.ask_floor or not (article or on_background)):
+    # A rare name of the article in the question puts it on the topic, near a curated question
+    # or not ("what's La Junta").
+    floored = scoped.asked < limits.ask_floor and not named
+    if not asked and (floored or not (article or on_background)):
         return "out_of_scope"
     if not (article or on_background):
         # On topic by the curated questions alone: the nearest one says where its answer is.

@@ -41,6 +41,14 @@ def test_far_from_every_curated_question_is_out_of_scope_whatever_the_passages_s
     assert status(replace(ON_ARTICLE, asked=0.81)) == "out_of_scope"
 
 
+def test_a_rare_name_of_the_article_puts_a_question_on_topic_far_from_every_curated_one() -> None:
+    far = replace(ON_ARTICLE, asked=0.81)
+    assert decide(far, covered=False, named=True, limits=LIMITS) == "answered"
+    # The name does not make a question that matches nothing answerable.
+    unmatched = replace(far, article_dense=0.5, fact_dense=0.5)
+    assert decide(unmatched, covered=False, named=True, limits=LIMITS) == "out_of_scope"
+
+
 def test_without_the_floor_the_passages_alone_decide() -> None:
     assert status(replace(ON_ARTICLE, asked=0.81), limits=replace(LIMITS, ask_floor=-1.0)) == (
         "answered"
@@ -94,6 +102,15 @@ def test_intents_compete_with_the_nearest_curated_question_when_there_is_one() -
     assert routed_intent(query, off, limits, off_topic=True) == "topic"
     wordless = replace(query, intent="help", nearest=None)  # only the intents' own words
     assert routed_intent(wordless, off, limits, off_topic=True) == "help"
+
+
+def test_a_question_with_a_rare_name_of_the_article_is_about_that_name_not_an_intent() -> None:
+    query = Query("q", "q", frozenset({"q"}), frozenset({"junta"}), "topic", "overview", 0.95)
+    limits = replace(LIMITS, intent_margin=0.02)
+    assert routed_intent(query, replace(ON_ARTICLE, asked=0.87), limits) == "topic"
+    assert routed_intent(
+        replace(query, names=frozenset()), replace(ON_ARTICLE, asked=0.87), limits
+    ) == ("overview")
 
 
 @pytest.mark.parametrize(
