@@ -58,6 +58,7 @@ class Observed:
     covered: bool
     named: bool
     foreign: bool
+    elsewhere: bool
 
 
 def observe(engine: Engine, cases: list[Case]) -> list[Observed]:
@@ -74,6 +75,7 @@ def observe(engine: Engine, cases: list[Case]) -> list[Observed]:
                 state.retriever.covered(query.tokens),
                 bool(query.names),
                 bool(query.foreign),
+                bool(query.elsewhere),
             )
         )
     return seen
@@ -83,7 +85,14 @@ def status(o: Observed, limits: Thresholds) -> str:
     """The status, and for a question about the article itself which kind (`answered:byline`)."""
     if not o.case.question.strip():
         return "rejected_input"  # decided before any of this
-    status = decide(o.signals, covered=o.covered, named=o.named, limits=limits, foreign=o.foreign)
+    status = decide(
+        o.signals,
+        covered=o.covered,
+        named=o.named,
+        limits=limits,
+        foreign=o.foreign,
+        elsewhere=o.elsewhere,
+    )
     intent = routed_intent(o.query, o.signals, limits, off_topic=status == "out_of_scope")
     return f"answered:{intent}" if intent != "topic" else status
 

@@ -310,9 +310,12 @@ def literal_matches(segments: list[Segment], corpus: Corpus, topic: str) -> list
 
 
 def rare_names(corpus: Corpus) -> frozenset[str]:
-    """Proper names the article uses in at most two sentences ("Rejas", "Mendieta")."""
+    """Proper names the article uses in at most two sentences ("Rejas", "Mendieta"); not the
+    title's words (title case capitalizes every word)."""
     seen: dict[str, set[str]] = {}
     for sentence in corpus.article.quotable():
+        if corpus.article.part_of(sentence.id) == "title":
+            continue
         for match in _NAME.finditer(sentence.text):
             if match.start() > 0:
                 seen.setdefault(fold(match.group(0)), set()).add(sentence.id)

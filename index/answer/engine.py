@@ -12,9 +12,10 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from index.answer.contract import Answer, Carried, Verification
-from index.answer.followup import FollowUp, Resolution, annotate, name_words, resolve
+from index.answer.followup import FollowUp, Resolution, annotate, resolve
 from index.answer.language import detect_language
 from index.answer.lead import Lead, compose_lead
+from index.answer.names import name_words
 from index.answer.pipeline import Draft, IndexState, Refiner
 from index.answer.query import IntentRouter, Query, load_intents, parse
 from index.answer.records import AskContext, Candidate, LogRecord
@@ -321,6 +322,7 @@ class Engine:
             front_matter_words=state.byline_words,
             known_words=state.retriever.known_words,
             spell=state.retriever.spelled,
+            background=state.background_names,
             router=self._router,
             authors=frozenset(state.authors),
         )

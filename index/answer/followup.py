@@ -29,12 +29,12 @@ from dataclasses import dataclass, replace
 
 from index.answer import compose
 from index.answer.contract import Answer, Carried, CarryReason
+from index.answer.names import corpus_names
 from index.answer.pipeline import Draft, IndexState
 from index.answer.query import Query, load_intents, topic_of
 from index.answer.status import on_article, routed_intent
-from index.corpus.load import Corpus
 from index.search.retrieval import Hit
-from index.search.text import STOPWORDS, fold, tokenize
+from index.search.text import STOPWORDS, fold
 from index.texts import Texts
 
 # At most this many content words and no name: the question has no topic of its own.
@@ -48,8 +48,6 @@ PRIORITY_STEP = 0.01
 # The "About:" line shows at most this many characters of the previous topic.
 TOPIC_CHARS = 80
 _ARTICLE_KINDS: tuple[str, ...] = ("sentence", "window", "claim")
-_WORD_IN_TEXT = re.compile(r"[^\W\d_]{3,}")
-_SENTENCE_END = ".!?:\"'“”‘’(\n"
 _DISPLAY_WORD = re.compile(r"\S+")
 _MARKUP = re.compile(r"[*_~`|>#\[\]()<@!&\\]")
 _FOLDED_STOPWORDS = frozenset(fold(w) for w in STOPWORDS)
@@ -177,57 +175,6 @@ def carry_reason(
     if on_article(signals, covered=covered, named=False, limits=state.thresholds):
         return None
     return "weak_match"
-
-
-@dataclass(frozen=True)
-class _Names:
-    stems: frozenset[str]
-    folded: frozenset[str]
-
-
-_NAMES: dict[str, _Names] = {}
-
-
-def _corpus_names(corpus: Corpus) -> _Names:
-    """Capitalized words of the article and the cards that do not open a sentence."""
-    cached = _NAMES.get(corpus.sha256)
-    if cached is not None:
-        return cached
-    # Body sentences and card texts: titles capitalize every word.
-    texts = [s.text for s in corpus.article.quotable() if s.paragraph > 0]
-    texts += [f.text for f in corpus.facts.values()]
-    capitalized: dict[str, int] = {}
-    seen: dict[str, int] = {}
-    spelled: dict[str, set[str]] = {}
-    for text in texts:
-        for match in _WORD_IN_TEXT.finditer(text):
-            before = text[: match.start()].rstrip()
-            if not before or before[-1] in _SENTENCE_END:
-                continue  # opening a sentence: capitalized whatever it is
-            word = match.group(0)
-            for key in tokenize(word):  # one stem, or none for a stop word
-                seen[key] = seen.get(key, 0) + 1
-                if word[0].isupper():
-                    capitalized[key] = capitalized.get(key, 0) + 1
-                    spelled.setdefault(key, set()).add(fold(word))
-    # A name is capitalized in most of its places ("Smith", "Senate"); a word that is also
-    # written in lower case ("coup", "times") is not one.
-    stems = {k for k, n in capitalized.items() if n * 2 > seen[k]}
-    found = _Names(frozenset(stems), frozenset(w for k in stems for w in spelled[k]))
-    if len(_NAMES) >= 4:
-        _NAMES.clear()
-    _NAMES[corpus.sha256] = found
-    return found
-
-
-def corpus_names(corpus: Corpus) -> frozenset[str]:
-    """Stems of the names of the corpus (people, places, institutions, months)."""
-    return _corpus_names(corpus).stems
-
-
-def name_words(corpus: Corpus) -> frozenset[str]:
-    """The folded words of the corpus's names (language detection ignores them)."""
-    return _corpus_names(corpus).folded
 
 
 def display_topic(topic: str) -> str:

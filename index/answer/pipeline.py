@@ -7,6 +7,7 @@ from typing import Protocol
 
 from index.answer import compose
 from index.answer.contract import BackgroundItem, Quote, Status
+from index.answer.names import Run, background_names
 from index.answer.query import front_matter_words
 from index.corpus.load import Corpus
 from index.search.calibration import Thresholds
@@ -24,6 +25,7 @@ class IndexState:
     segments: list[compose.Segment]
     fact_claims: dict[str, list[str]]
     names: frozenset[str]
+    background_names: frozenset[Run]  # names only the background cards use
     common: frozenset[str]
     authors: tuple[str, ...]
     byline_words: frozenset[str]
@@ -40,6 +42,7 @@ class IndexState:
             compose.build_segments(corpus),
             compose.fact_claim_links(corpus),
             compose.rare_names(corpus),
+            background_names(corpus, frozenset(compose.author_words(corpus))),
             compose.common_words(corpus),
             compose.author_words(corpus),
             front_matter_words(corpus.article.meta),

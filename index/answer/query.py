@@ -19,6 +19,7 @@ from typing import Literal
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from index.answer.names import Run, names_only_the_background_uses
 from index.search.embeddings import embed_queries
 from index.search.text import fold, tokenize, words
 from index.texts import PROMPTS_DIR, TextsInvalid, read_yaml
@@ -44,6 +45,9 @@ class Query:
     # Names the question uses that the corpus never mentions ("Allende", "Machu Picchu"):
     # a sign the question is about something else (the status decision weighs it).
     foreign: frozenset[str] = frozenset()
+    # Names of two or more words the question uses that only the background cards mention
+    # ("Ann Smith"): what the article says is not about them.
+    elsewhere: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -239,9 +243,11 @@ def parse(
     known_words: frozenset[str] | None = None,
     authors: frozenset[str] = frozenset(),
     spell: Callable[[str], str] | None = None,
+    background: frozenset[Run] = frozenset(),
 ) -> Query:
     """Parse a cleaned question against one corpus (its rare names, its byline's words);
-    `spell` maps a word to the corpus word it is a misspelling of (the retriever's)."""
+    `spell` maps a word to the corpus word it is a misspelling of (the retriever's);
+    `background` is the names only the background cards use (`names.background_names`)."""
     patterns = patterns or load_intents()
     topic = topic_of(question, patterns, authors)
     tokens = set(tokenize(question))
@@ -266,6 +272,7 @@ def parse(
         nearest=nearest if intent == "topic" else None,
         nearest_score=score,
         foreign=foreign_names(topic, known_words, spell) if known_words else frozenset(),
+        elsewhere=names_only_the_background_uses(topic, background),
     )
 
 

@@ -40,7 +40,12 @@ def compose_draft(
     # A name the article uses only once or twice ("Rejas") means the article does cover it.
     names = set(query.names)
     status = decide(
-        signals, covered=covered, named=bool(names), limits=limits, foreign=bool(query.foreign)
+        signals,
+        covered=covered,
+        named=bool(names),
+        limits=limits,
+        foreign=bool(query.foreign),
+        elsewhere=bool(query.elsewhere),
     )
     if not quotes_only:
         intent = routed_intent(query, signals, limits, off_topic=status == "out_of_scope")
@@ -59,7 +64,9 @@ def compose_draft(
         background = compose.select_background(corpus, hits, quotes, settings, limits, names)
         return Draft("answered", quotes, background)
     if status == "no_article_match":
-        background = compose.select_background(corpus, hits, [], settings, limits)
+        # The cards naming whom it asks about, if only the background names them.
+        named_elsewhere = {name.split()[-1] for name in query.elsewhere}
+        background = compose.select_background(corpus, hits, [], settings, limits, named_elsewhere)
         return Draft("no_article_match", [], background, lead=texts.lines["no_article_match"])
     meta = corpus.article.meta
     line = texts.lines["out_of_scope"].format(
@@ -86,7 +93,7 @@ def routed_intent(
     words goes to its intent whatever the scope test says.
     """
     if query.intent != "topic" or query.nearest is None or off_topic or query.names:
-        # A rare name of the article is a topic of its own ("tell me about Alba Movimientos").
+        # A rare name of the article is a topic of its own ("tell me about the Orchard Guild").
         return query.intent
     gap = query.nearest_score - intent_rival(signals)
     return query.nearest if gap >= limits.intent_margin else "topic"
@@ -108,6 +115,7 @@ def decide(
     named: bool,
     limits: Thresholds,
     foreign: bool = False,
+    elsewhere: bool = False,
 ) -> Status:
     """The status of a topic question from its relevance signals (what calibrate.py fits).
 
@@ -116,7 +124,8 @@ def decide(
     one of them (`ask_min_score`); a name the corpus never mentions lowers every cosine of that
     test (`foreign_penalty`); one nearer a question the curators say the corpus does not answer
     than to every one they say it does (by `off_topic_margin`) is off topic. Then whether the
-    article speaks to it or only the background.
+    article speaks to it or only the background: a question naming someone only the background
+    names (`elsewhere`: "Ann Smith"), and no rare name of the article, is the background's.
     """
     if signals.off_topic - intent_rival(signals) >= limits.off_topic_margin:
         return "out_of_scope"
@@ -131,10 +140,11 @@ def decide(
     on_background = (
         scoped.fact_dense >= limits.background_min_score
         or signals.fact_bm25 >= limits.lexical_min_score
+        or elsewhere  # the cards name whom it asks about
     )
     asked = scoped.asked >= limits.ask_min_score
     # A rare name of the article in the question puts it on the topic, near a curated question
-    # or not ("what's La Junta").
+    # or not ("what's the Orchard Guild").
     floored = scoped.asked < limits.ask_floor and not named
     if not asked and (floored or not (article or on_background)):
         return "out_of_scope"
@@ -145,7 +155,10 @@ def decide(
     background_only = (
         not covered
         and on_background
-        and signals.background_lead() - bonus >= limits.no_article_margin
+        and (
+            signals.background_lead() - bonus >= limits.no_article_margin
+            or (elsewhere and not named)
+        )
     )
     if article and not background_only:
         return "answered"

@@ -91,7 +91,7 @@ class Retriever:
 
     def spelled(self, word: str) -> str:
         """The corpus word a question's word (lower-cased) is a misspelling of: itself when the
-        corpus uses it, is too short to tell, or no corpus word is close ("kena" → "kenna")."""
+        corpus uses it, is too short to tell, or no corpus word is close ("smtih" → "smith")."""
         low = word.lower()
         if len(low) < 4 or low in self._words_set or low in _STOPWORDS:
             return low

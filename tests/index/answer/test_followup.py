@@ -12,9 +12,9 @@ from index.answer.followup import (
     FollowUp,
     Resolution,
     carry_reason,
-    corpus_names,
     display_topic,
 )
+from index.answer.names import corpus_names
 from index.answer.pipeline import IndexState
 from index.texts import load_texts
 from tests.support.core import KENNA_MEETING, Built, FakeLog, build

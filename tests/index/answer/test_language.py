@@ -9,8 +9,9 @@ import pytest
 import yaml
 
 from index.answer.engine import Engine
-from index.answer.followup import FollowUp, name_words
+from index.answer.followup import FollowUp
 from index.answer.language import detect_language
+from index.answer.names import name_words
 from index.texts import PROMPTS_DIR, TextsInvalid, available_languages, load_lines, load_texts
 from tests.support.core import Built, build
 
