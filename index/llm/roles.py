@@ -142,7 +142,7 @@ _POSSESSIVE = re.compile(r"['\u2019]s?$")
 
 
 @dataclass
-class _Token:
+class Token:
     text: str
     lower: str
     name: str | None = None  # the name unit's key (its last stem), on its first word
@@ -150,15 +150,15 @@ class _Token:
     possessive: bool = False
 
 
-def _tokens(sentence: str, find: NameSpans) -> list[_Token]:
+def _tokens(sentence: str, find: NameSpans) -> list[Token]:
     """The sentence's words and clause marks, each word of a name run joined into one token."""
     text, spans = find(sentence)
     starts = {s: (e, stems) for s, e, stems in spans}
-    out: list[_Token] = []
+    out: list[Token] = []
     previous_name_end = -2
     for m in _TOKEN.finditer(text):
         word = m.group(0)
-        token = _Token(word, fold(word))
+        token = Token(word, fold(word))
         span = starts.get(m.start())
         if span is not None and span[1]:
             end, stems = span
@@ -179,14 +179,14 @@ def _tokens(sentence: str, find: NameSpans) -> list[_Token]:
     return out
 
 
-def _is_name(t: _Token) -> bool:
+def _is_name(t: Token) -> bool:
     return t.name is not None and not t.possessive
 
 
-def _skip_parentheticals(tokens: list[_Token]) -> list[_Token]:
+def _skip_parentheticals(tokens: list[Token]) -> list[Token]:
     """Without what is in parentheses or between dashes, and without appositions after a name
     ("Ben, a former agent …, sent" reads "Ben sent")."""
-    kept: list[_Token] = []
+    kept: list[Token] = []
     i = 0
     while i < len(tokens):
         t = tokens[i]
@@ -217,7 +217,7 @@ def _skip_parentheticals(tokens: list[_Token]) -> list[_Token]:
     return kept
 
 
-def _verb(tokens: list[_Token], i: int) -> tuple[str, bool] | None:
+def _verb(tokens: list[Token], i: int) -> tuple[str, bool] | None:
     """(stem of the base form, may be a participle) when tokens[i] reads as a verb."""
     t = tokens[i]
     if t.in_name or not t.text[:1].isalpha() or not t.text[:1].islower():
@@ -249,7 +249,7 @@ def _verb(tokens: list[_Token], i: int) -> tuple[str, bool] | None:
     return None
 
 
-def _passive(tokens: list[_Token], i: int) -> bool:
+def _passive(tokens: list[Token], i: int) -> bool:
     """A participle after a form of "be" (an adverb may stand between) or before "by"."""
     back = [t.lower for t in tokens[max(0, i - 2) : i]]
     if back[-1:] and back[-1] in _BE:
@@ -259,7 +259,7 @@ def _passive(tokens: list[_Token], i: int) -> bool:
     return i + 1 < len(tokens) and tokens[i + 1].lower == "by"
 
 
-def _governor(tokens: list[_Token], i: int, start: int) -> str:
+def _governor(tokens: list[Token], i: int, start: int) -> str:
     """The word a name at tokens[i] follows, past determiners and capitalized titles."""
     for j in range(i - 1, start - 1, -1):
         t = tokens[j]
@@ -271,11 +271,46 @@ def _governor(tokens: list[_Token], i: int, start: int) -> str:
     return ""
 
 
+def read(sentence: str, find: NameSpans) -> list[Token]:
+    """One sentence's words as the relations read them: name runs joined, parentheticals and
+    appositions left out (`index.llm.coordination` reads them too)."""
+    return _skip_parentheticals(_tokens(sentence, find))
+
+
+def finite(tokens: list[Token], i: int) -> bool:
+    """tokens[i] is a verb, or a form of "be" or "have" or an auxiliary ("were", "had",
+    "would"): where a sentence's subject ends."""
+    word = tokens[i].lower
+    if not tokens[i].text[:1].islower():  # "May 2020", a name
+        return False
+    return (
+        word in _BE
+        or word in _HAVE
+        or (word in _AUXILIARY and word != "to")
+        or bool(_verb(tokens, i))
+    )
+
+
+def active_verb(tokens: list[Token], i: int) -> bool:
+    """tokens[i] is a verb in the active voice ("met", not "was arrested"): an object follows."""
+    found = _verb(tokens, i)
+    return found is not None and not (found[1] and _passive(tokens, i))
+
+
+def is_preposition(t: Token) -> bool:
+    return t.lower in _PREPOSITIONS
+
+
+def opens_clause(t: Token) -> bool:
+    """A word opening another clause ("which", "because"), or a hard mark (";", "(")."""
+    return t.lower in _CLAUSE or t.text in _HARD
+
+
 def relations(text: str, find: NameSpans) -> Relations:
     """For each verb of `text`, the sides it puts each name on."""
     found: Relations = {}
     for sentence in sentences(text):
-        tokens = _skip_parentheticals(_tokens(sentence, find))
+        tokens = read(sentence, find)
         verbs = {i: v for i in range(len(tokens)) if (v := _verb(tokens, i))}
         limits = sorted(
             {i for i, t in enumerate(tokens) if t.text in _HARD or t.lower in _CLAUSE} | set(verbs)

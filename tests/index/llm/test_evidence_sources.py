@@ -6,23 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from index.corpus.load import Corpus, load_corpus
 from index.llm.evidence import Shown
 from index.llm.reply import Claimed, Reply
-from tests.index.llm.test_evidence import every_passage, judge_one, make_judge
-from tests.support.llm_stub import CORPUS
+from tests.index.llm.test_evidence import every_passage, judge_one
 
 ESCORT = "Castillo was arrested by his own police escort, not by the military."
-
-
-@pytest.fixture(scope="module")
-def corpus() -> Corpus:
-    return load_corpus(CORPUS)
-
-
-@pytest.fixture(scope="module")
-def judge(corpus: Corpus):
-    return make_judge(corpus, None)
 
 
 def test_crediting_the_article_with_a_fact_card_stays_a_misattribution(judge, corpus):

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
-from index.corpus.load import Corpus, load_corpus
 from index.llm import roles
 from index.llm.judge import Judge
-from tests.index.llm.test_evidence import judge_one, make_judge
-from tests.support.llm_stub import CORPUS
+from tests.index.llm.test_evidence import judge_one
 
 MONTESINOS = (
     "Vladimiro Montesinos, a former CIA asset who is serving time in a prison in Peru, sent "
@@ -21,16 +17,6 @@ KENNA = (
     "Just before the election, the United States sent a former CIA agent, Lisa Kenna, as its "
     "ambassador to Lima. She met Peru's Minister of Defense Gustavo Bobbio on December 6"
 )
-
-
-@pytest.fixture(scope="module")
-def corpus() -> Corpus:
-    return load_corpus(CORPUS)
-
-
-@pytest.fixture(scope="module")
-def judge(corpus: Corpus) -> Judge:
-    return make_judge(corpus, None)
 
 
 def reversal(judge: Judge, sentence: str, cited: str) -> str | None:

@@ -1,0 +1,70 @@
+"""What a summary sentence may not say, whatever it cites: a mass mention or markup, too few
+words to check, a verdict ("in fact", "established": the labels' job), a claim about what the
+sources leave out, a quotation that is not the article's words. And a card's heading the model
+copied before its text, cut."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from index.llm.guards import passes_verdict
+from index.llm.support import Problem
+
+MIN_WORDS = 3
+_QUOTATION = re.compile(r'["\u201c]([^"\u201c\u201d]{3,})["\u201d]')
+# Phrased as established fact: markers the labels are there to replace.
+_ASSERTIVE = re.compile(
+    r"\b(?:in\s+fact|indeed|clearly|undeniabl[ey]|undoubtedly|certainly|obviously|definitely|"
+    r"without\s+(?:a\s+)?doubt|no\s+doubt|it\s+is\s+(?:a\s+)?(?:fact|known|clear|certain)|"
+    r"the\s+fact\s+(?:is|that)|the\s+truth\s+is|in\s+reality|actually|truly|"
+    r"well[-\s](?:known|documented|established)|everyone\s+knows|proves?)\b",
+    re.IGNORECASE,
+)
+# What the sources do not say cannot be bound to evidence.
+_ABSENCE = re.compile(
+    r"\b(?:article|authors?|text|passages?|piece|sources?|facts?|data|it|they)\s+"
+    r"(?:does|do|did|has|have)\s*(?:not|n[o']t)\s+(?:\w+\s+){0,2}?"
+    r"(?:mention|say|provide|discuss|address|state|contain|give|include|explain|specify|"
+    r"offer|cover|tell|describe|name|identify|report|detail)\w*"
+    r"|\b(?:no|not\s+any)\s+(?:information|mention|details?|evidence|data)\s+(?:about|on|of|is|was)",
+    re.IGNORECASE,
+)
+
+
+def mention(text: str) -> Problem | None:
+    return ("mention", text) if "@" in text or "<" in text else None
+
+
+def fragment(text: str) -> Problem | None:
+    return ("fragment", text) if len(re.findall(r"\w+", text)) < MIN_WORDS else None
+
+
+def verdict(text: str) -> Problem | None:
+    return ("verdict", text) if passes_verdict(text) or _ASSERTIVE.search(text) else None
+
+
+def absence(text: str) -> Problem | None:
+    return ("absence", text) if _ABSENCE.search(text) else None
+
+
+def without_heading(text: str, titles: Iterable[str]) -> str:
+    """`text` without a card's title the model copied before it ("Title: text")."""
+    for title in titles:
+        if title and text.startswith(f"{title}:") and len(text) > len(title) + 2:
+            rest = text[len(title) + 1 :].lstrip()
+            return rest[0].upper() + rest[1:]
+    return text
+
+
+def quotations(text: str, article_text: str, facts: str) -> tuple[str, Problem | None]:
+    """`text` with the quotation marks around a fact card's words (`facts`) taken off: they are
+    not the article's; and why it drops when it quotes words neither has."""
+    for m in list(_QUOTATION.finditer(text)):
+        if m.group(1) in article_text:
+            continue
+        if m.group(1) in facts:
+            text = text.replace(m.group(0), m.group(1), 1)
+        else:
+            return text, ("quotation", text)
+    return text, None
