@@ -201,7 +201,18 @@ def check_lead(
     return failures
 
 
-_QUOTED = re.compile(r'["\u201c]([^"\u201c\u201d]{3,})["\u201d]')
+# Double quotation marks, or single ones that open after a space or bracket and close before
+# one (an apostrophe, as in "Ana's", opens nothing).
+_QUOTED = re.compile(
+    r'["\u201c]([^"\u201c\u201d]{3,})["\u201d]'
+    r"|(?:(?<=[\s(\[\u2014])|^)['\u2018]([^\s'\u2018\u2019][^'\u2018\u2019]{2,}?)['\u2019]"
+    r"(?=[\s.,;:!?)\]\u2014]|$)"
+)
+
+
+def quotations(text: str) -> list[tuple[int, int, str]]:
+    """Where `text` puts words in quotation marks (double or single): start, end, the words."""
+    return [(m.start(), m.end(), m.group(1) or m.group(2)) for m in _QUOTED.finditer(text)]
 
 
 def check_summary(summary: str, corpus: Corpus, rendered: str) -> list[str]:
@@ -209,9 +220,9 @@ def check_summary(summary: str, corpus: Corpus, rendered: str) -> list[str]:
     failures = []
     if summary not in rendered:
         failures.append("rendered: the summary is not shown as composed")
-    for match in _QUOTED.finditer(summary):
-        if match.group(1) not in corpus.article.text:
-            failures.append(f"summary: quotation not in the article: {match.group(1)[:60]!r}")
+    for _, _, words in quotations(summary):
+        if words not in corpus.article.text:
+            failures.append(f"summary: quotation not in the article: {words[:60]!r}")
     return failures
 
 

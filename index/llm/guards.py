@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from index.answer.verify import quotations
 from index.search.text import tokenize
 
 MAX_SUMMARY_CHARS = 900
@@ -17,7 +18,6 @@ ATTRIBUTE_LABELS = frozenset({"allegation", "disputed", "opinion"})
 # many and make up at least this share of the shorter one's: (3, 0.4) or (2, 0.6).
 OVERLAP_RULES = ((3, 0.4), (2, 0.6))
 # Same pattern as the verifier's: a double-quoted run of three or more characters.
-_QUOTED = re.compile(r'["\u201c]([^"\u201c\u201d]{3,})["\u201d]')
 _SENTENCE_END = re.compile(r"[.!?][\"\u201d)]*(?=\s+[\"\u201c(]?[A-Z0-9])")
 # "U.S." and "Mr." do not end a sentence.
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Lt|Col|Jr|Sr|No|vs|Av))\.$")
@@ -79,7 +79,7 @@ def sentences(text: str) -> list[str]:
 
 def bad_quotations(text: str, article_text: str) -> list[tuple[int, int]]:
     """Spans of the quotations in `text` that are not the article's exact words."""
-    return [m.span() for m in _QUOTED.finditer(text) if m.group(1) not in article_text]
+    return [(start, end) for start, end, words in quotations(text) if words not in article_text]
 
 
 def passes_verdict(sentence: str) -> bool:

@@ -171,9 +171,14 @@ class Judge:
         problem = self._misattributed(text, evidence, passages, to_article)
         if problem:
             return self._drop(result, *problem)
-        pool = passages if to_article else evidence
+        # Rendered as the authors' (a cited passage is contested) or credited to the article by
+        # the model: what it says must be what the passages say, not only the cards ("The
+        # authors claim that he was arrested by his police escort": the card's, not theirs).
+        label = attribution.strongest(e.label for e in passages)
+        credits_article = to_article or label is not None
+        pool = passages if credits_article else evidence
         core = result.core = core_text(text)
-        problem = self._unsupported(core, pool, evidence, to_article)
+        problem = self._unsupported(core, pool, evidence, credits_article)
         if problem:
             return self._drop(result, *problem)
         cited = [e.words for e in pool]
@@ -182,7 +187,6 @@ class Judge:
         problem = self._who_did_what(core, cited)
         if problem:
             return self._drop(result, *problem)
-        label = attribution.strongest(e.label for e in passages)
         if label is not None:
             if self.attribution.replaces_lead_in(text, core, to_article):
                 result.text = self.attribution.attribute(core, label)
@@ -209,13 +213,13 @@ class Judge:
         return None
 
     def _unsupported(
-        self, core: str, pool: list[Evidence], evidence: list[Evidence], to_article: bool
+        self, core: str, pool: list[Evidence], evidence: list[Evidence], credits_article: bool
     ) -> Problem | None:
         """What `core` says is not in `pool` (the passages, when it credits the article)."""
         problem = self.support.unsupported(core, pool)
         if problem:
             guard, detail = problem
-            if to_article and not self.support.unsupported(core, evidence):
+            if credits_article and not self.support.unsupported(core, evidence):
                 guard = "misattributed"  # true of the cited facts, not of the article
             return guard, detail
         return None

@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from index.answer.verify import quotations as quoted_spans
 from index.llm.guards import passes_verdict
 from index.llm.support import Problem
 
 MIN_WORDS = 3
-_QUOTATION = re.compile(r'["\u201c]([^"\u201c\u201d]{3,})["\u201d]')
 # Phrased as established fact: markers the labels are there to replace.
 _ASSERTIVE = re.compile(
     r"\b(?:in\s+fact|indeed|clearly|undeniabl[ey]|undoubtedly|certainly|obviously|definitely|"
@@ -60,11 +60,12 @@ def without_heading(text: str, titles: Iterable[str]) -> str:
 def quotations(text: str, article_text: str, facts: str) -> tuple[str, Problem | None]:
     """`text` with the quotation marks around a fact card's words (`facts`) taken off: they are
     not the article's; and why it drops when it quotes words neither has."""
-    for m in list(_QUOTATION.finditer(text)):
-        if m.group(1) in article_text:
+    original = text
+    for start, end, words in quoted_spans(original):
+        if words in article_text:
             continue
-        if m.group(1) in facts:
-            text = text.replace(m.group(0), m.group(1), 1)
+        if words in facts:
+            text = text.replace(original[start:end], words, 1)
         else:
             return text, ("quotation", text)
     return text, None

@@ -9,7 +9,7 @@ from index.answer.contract import BackgroundItem, Quote, Source
 from index.answer.engine import Engine
 from index.answer.pipeline import Draft, IndexState
 from index.answer.render import render
-from index.answer.verify import verify
+from index.answer.verify import quotations, verify
 from index.corpus.card import metadata_item
 from index.corpus.load import Corpus
 from index.texts import load_texts
@@ -277,3 +277,18 @@ def test_engine_logs_verified_answers_without_a_rejected_one(built: Built) -> No
     assert answer.verification.passed
     [record] = log.records
     assert record.rejected_answer is None and record.answer == answer
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ('He said "a former agent" twice.', ["a former agent"]),
+        ("He said 'a former agent' and ‘the old spy’.", ["a former agent", "the old spy"]),
+        ("Ana's tweet and Ben's reply", []),  # apostrophes open nothing
+        ("the authors' view and the writers' claim", []),
+    ],
+)
+def test_quotations_are_double_or_single_marks_not_apostrophes(
+    text: str, quoted: list[str]
+) -> None:
+    assert [words for _, _, words in quotations(text)] == quoted

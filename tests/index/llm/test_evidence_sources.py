@@ -186,3 +186,30 @@ def test_a_live_replys_error_is_dropped_and_its_correct_form_kept(
     assert (dropped.dropped, dropped.detail) == (guard, detail)
     kept = judge_one(judge, corpus, right, cites)
     assert kept.dropped is None, kept.detail
+
+
+def test_a_card_said_in_the_authors_name_is_a_misattribution(judge, corpus):
+    """A live reply cited the (disputed) arrest passage and the card that contradicts it with the
+    card's words: the label's "The authors claim that …" would have put the police escort in the
+    authors' mouths, who say the military."""
+    for lead_in in ("", "It says that "):
+        checked = judge_one(
+            judge, corpus, lead_in + ESCORT, ("arrested-by-military", "castillo-arrest-escort")
+        )
+        assert checked.dropped == "misattributed", (checked.dropped, checked.text)
+    # The card's words cited as the card's, stated as its fact, still ship.
+    card = judge_one(judge, corpus, ESCORT, ("castillo-arrest-escort",))
+    assert card.dropped is None, card.detail
+
+
+def test_words_in_single_quotation_marks_must_be_the_articles_too(judge, corpus):
+    """A live reply quoted the announcement with single marks and a card's words added inside."""
+    invented = (
+        "Castillo announced he would 'temporarily dissolve the Congress' and '[establish] an "
+        "exceptional emergency government ruling by decree'."
+    )
+    assert judge_one(judge, corpus, invented, ("dissolve-congress-announcement",)).dropped == (
+        "quotation"
+    )
+    exact = "Castillo announced he would 'temporarily dissolve the Congress'."
+    assert judge_one(judge, corpus, exact, ("dissolve-congress-announcement",)).dropped is None
