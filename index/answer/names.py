@@ -7,8 +7,9 @@ import re
 from dataclasses import dataclass
 
 from index.corpus.load import Corpus
-from index.search.text import fold, tokenize, words
+from index.search.text import STOPWORDS, fold, tokenize, words
 
+_FOLDED_STOPWORDS = frozenset(fold(w) for w in STOPWORDS)
 _WORD_IN_TEXT = re.compile(r"[^\W\d_]{3,}")
 _SENTENCE_END = ".!?:\"'“”‘’(\n"
 
@@ -72,6 +73,8 @@ def background_names(corpus: Corpus, authors: frozenset[str] = frozenset()) -> f
     found: set[Run] = set()
     for fact in corpus.facts.values():
         for run in capitalized_runs(fact.text, openers=True):
+            while run and run[0] in _FOLDED_STOPWORDS:
+                run = run[1:]  # a sentence's capitalized opener ("In June", "The Commission")
             if len(run) >= 2 and run[-1] not in article:
                 found.add(run)
     return frozenset(found)
@@ -109,6 +112,13 @@ def names_only_the_background_uses(question: str, background: frozenset[Run]) ->
     for run in capitalized_runs(question, openers=False):
         if len(run) >= 2 and any(_within(run, name) for name in background):
             found.add(" ".join(run))
+    # In lower case ("who is ann smith"): a whole name of the cards, word for word.
+    folded = words(question)
+    for name in background:
+        width = len(name)
+        spans = (tuple(folded[i : i + width]) for i in range(len(folded) - width + 1))
+        if name in spans and not any(n.endswith(" ".join(name)) for n in found):
+            found.add(" ".join(name))
     return frozenset(found)
 
 

@@ -45,6 +45,9 @@ def test_capitalized_runs_are_names_word_by_word(
         ("Is Boluarte still president?", set()),  # one word: too little to go on
         ("What did Hugo Price say?", set()),  # no card's name
         ("Boluarte Dina?", set()),  # the opening word is no part of a name
+        ("who is dina boluarte", {"dina boluarte"}),  # lower case: a whole name of the cards
+        ("what did ned price and dina boluarte say", {"ned price", "dina boluarte"}),
+        ("is dina happy", set()),
     ],
 )
 def test_a_question_names_someone_only_the_background_uses(
@@ -89,6 +92,8 @@ def test_the_background_names_are_the_cards_names_the_article_never_uses(engine:
     names = background_names(corpus)
     assert ("dina", "boluarte") in names and ("lilia", "paredes") in names
     assert not any(name[-1] in {"kenna", "castillo", "bobbio"} for name in names)
+    # A card sentence's capitalized opener is no part of a name ("In June", "The Commission").
+    assert not any(name[0] in {"in", "the", "a", "an"} for name in names)
 
 
 def test_the_titles_title_case_makes_no_rare_name(engine: Engine) -> None:
