@@ -27,7 +27,7 @@ from pathlib import Path
 from index.answer import compose
 from index.answer.engine import Engine
 from index.answer.query import INTENTS, Query
-from index.answer.status import decide, intent_rival, routed_intent
+from index.answer.status import decide_for, intent_rival, routed_intent
 from index.evaluate import Case, load_cases
 from index.search.calibration import NAMES, Thresholds, write_calibration
 from index.settings import get_settings
@@ -56,9 +56,6 @@ class Observed:
     query: Query
     signals: compose.Signals
     covered: bool
-    named: bool
-    foreign: bool
-    elsewhere: bool
 
 
 def observe(engine: Engine, cases: list[Case]) -> list[Observed]:
@@ -73,9 +70,6 @@ def observe(engine: Engine, cases: list[Case]) -> list[Observed]:
                 query,
                 compose.relevance_signals(hits),
                 state.retriever.covered(query.tokens),
-                bool(query.names),
-                bool(query.foreign),
-                bool(query.elsewhere),
             )
         )
     return seen
@@ -85,14 +79,7 @@ def status(o: Observed, limits: Thresholds) -> str:
     """The status, and for a question about the article itself which kind (`answered:byline`)."""
     if not o.case.question.strip():
         return "rejected_input"  # decided before any of this
-    status = decide(
-        o.signals,
-        covered=o.covered,
-        named=o.named,
-        limits=limits,
-        foreign=o.foreign,
-        elsewhere=o.elsewhere,
-    )
+    status = decide_for(o.query, o.signals, covered=o.covered, limits=limits)
     intent = routed_intent(o.query, o.signals, limits, off_topic=status == "out_of_scope")
     return f"answered:{intent}" if intent != "topic" else status
 

@@ -34,7 +34,7 @@ from index.answer.pipeline import Draft, IndexState
 from index.answer.query import Query, load_intents, topic_of
 from index.answer.status import on_article, routed_intent
 from index.search.retrieval import Hit
-from index.search.text import STOPWORDS, fold
+from index.search.text import FOLDED_STOPWORDS, fold
 from index.texts import Texts
 
 # At most this many content words and no name: the question has no topic of its own.
@@ -50,7 +50,6 @@ TOPIC_CHARS = 80
 _ARTICLE_KINDS: tuple[str, ...] = ("sentence", "window", "claim")
 _DISPLAY_WORD = re.compile(r"\S+")
 _MARKUP = re.compile(r"[*_~`|>#\[\]()<@!&\\]")
-_FOLDED_STOPWORDS = frozenset(fold(w) for w in STOPWORDS)
 
 
 @dataclass(frozen=True)
@@ -184,7 +183,7 @@ def display_topic(topic: str) -> str:
     shown = [w for w in shown if w.strip("?¿!¡.,;:\"'")]
 
     def is_stop(word: str) -> bool:
-        return fold(word.strip("?¿!¡.,;:\"'")) in _FOLDED_STOPWORDS
+        return fold(word.strip("?¿!¡.,;:\"'")) in FOLDED_STOPWORDS
 
     while shown and is_stop(shown[0]):
         shown.pop(0)

@@ -7,9 +7,8 @@ import re
 from dataclasses import dataclass
 
 from index.corpus.load import Corpus
-from index.search.text import STOPWORDS, fold, tokenize, words
+from index.search.text import FOLDED_STOPWORDS, fold, tokenize, words
 
-_FOLDED_STOPWORDS = frozenset(fold(w) for w in STOPWORDS)
 _WORD_IN_TEXT = re.compile(r"[^\W\d_]{3,}")
 _SENTENCE_END = ".!?:\"'“”‘’(\n"
 
@@ -73,7 +72,7 @@ def background_names(corpus: Corpus, authors: frozenset[str] = frozenset()) -> f
     found: set[Run] = set()
     for fact in corpus.facts.values():
         for run in capitalized_runs(fact.text, openers=True):
-            while run and run[0] in _FOLDED_STOPWORDS:
+            while run and run[0] in FOLDED_STOPWORDS:
                 run = run[1:]  # a sentence's capitalized opener ("In June", "The Commission")
             if len(run) >= 2 and run[-1] not in article:
                 found.add(run)
@@ -85,6 +84,16 @@ _CAPITALIZED = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ][\w'’-]*")
 _OPENER = re.compile(r"(^|[.?!¿¡:;\"“(]\s*)$")
 
 
+def opens_sentence(text: str, at: int) -> bool:
+    """Whether the word at `at` opens `text` or one of its sentences (capitalized anyway)."""
+    return bool(_OPENER.search(text[:at]))
+
+
+def name_parts(word: str) -> list[str]:
+    """A capitalized word's folded parts, without a possessive ("Smith's" → ["smith"])."""
+    return words(word.split("'")[0].split("’")[0])
+
+
 def capitalized_runs(text: str, *, openers: bool) -> list[Run]:
     """Runs of capitalized words separated by spaces, folded ("Ann Smith" → ("ann",
     "smith")); without `openers`, a word opening a sentence is no part of one (a question's
@@ -92,9 +101,9 @@ def capitalized_runs(text: str, *, openers: bool) -> list[Run]:
     runs: list[list[str]] = []
     end = -1
     for match in _CAPITALIZED.finditer(text):
-        if not openers and _OPENER.search(text[: match.start()]):
+        if not openers and opens_sentence(text, match.start()):
             continue
-        parts = words(match.group(0).split("'")[0].split("’")[0])
+        parts = name_parts(match.group(0))
         if not parts:
             continue
         if runs and end >= 0 and text[end : match.start()].isspace():

@@ -35,6 +35,7 @@ class IndexState:
     def build(
         cls, corpus: Corpus, pointer: IndexPointer, retriever: Retriever, thresholds: Thresholds
     ) -> IndexState:
+        authors = compose.author_words(corpus)
         return cls(
             corpus,
             pointer,
@@ -42,9 +43,9 @@ class IndexState:
             compose.build_segments(corpus),
             compose.fact_claim_links(corpus),
             compose.rare_names(corpus),
-            background_names(corpus, frozenset(compose.author_words(corpus))),
+            background_names(corpus, frozenset(authors)),
             compose.common_words(corpus),
-            compose.author_words(corpus),
+            authors,
             front_matter_words(corpus.article.meta),
             thresholds,
         )

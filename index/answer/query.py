@@ -19,7 +19,7 @@ from typing import Literal
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from index.answer.names import Run, names_only_the_background_uses
+from index.answer.names import Run, name_parts, names_only_the_background_uses, opens_sentence
 from index.search.embeddings import embed_queries
 from index.search.text import fold, tokenize, words
 from index.texts import PROMPTS_DIR, TextsInvalid, read_yaml
@@ -199,7 +199,6 @@ class IntentRouter:
 
 # A capitalized word that does not open the question or one of its sentences: a name.
 _CAPITALIZED = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ][\w'’-]{2,}")
-_OPENER = re.compile(r"(^|[.?!¿¡:;\"“(]\s*)$")
 
 
 def foreign_names(
@@ -210,9 +209,9 @@ def foreign_names(
     word it is a misspelling of), a misspelt name of the corpus ("Montesino") is no foreign one."""
     found = set()
     for match in _CAPITALIZED.finditer(question):
-        if _OPENER.search(question[: match.start()]):
+        if opens_sentence(question, match.start()):
             continue
-        parts = words(match.group(0).split("'")[0].split("’")[0])
+        parts = name_parts(match.group(0))
         if parts and not any(_known(p, known, spell) for p in parts):
             found.add(fold(match.group(0)))
     return frozenset(found)

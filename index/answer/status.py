@@ -39,14 +39,7 @@ def compose_draft(
     covered = state.retriever.covered(query.tokens)
     # A name the article uses only once or twice ("Rejas") means the article does cover it.
     names = set(query.names)
-    status = decide(
-        signals,
-        covered=covered,
-        named=bool(names),
-        limits=limits,
-        foreign=bool(query.foreign),
-        elsewhere=bool(query.elsewhere),
-    )
+    status = decide_for(query, signals, covered=covered, limits=limits)
     if not quotes_only:
         intent = routed_intent(query, signals, limits, off_topic=status == "out_of_scope")
         if intent != "topic":
@@ -105,6 +98,21 @@ def on_article(signals: compose.Signals, *, covered: bool, named: bool, limits: 
         covered
         or signals.article_dense + bonus >= limits.article_min_score
         or signals.article_bm25 >= limits.lexical_min_score
+    )
+
+
+def decide_for(
+    query: Query, signals: compose.Signals, *, covered: bool, limits: Thresholds
+) -> Status:
+    """`decide` for a parsed question: its rare names, foreign names and names only the
+    background uses are the flags."""
+    return decide(
+        signals,
+        covered=covered,
+        named=bool(query.names),
+        limits=limits,
+        foreign=bool(query.foreign),
+        elsewhere=bool(query.elsewhere),
     )
 
 

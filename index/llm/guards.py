@@ -17,7 +17,6 @@ ATTRIBUTE_LABELS = frozenset({"allegation", "disputed", "opinion"})
 # A summary sentence restates a passage when the distinctive words they share are at least this
 # many and make up at least this share of the shorter one's: (3, 0.4) or (2, 0.6).
 OVERLAP_RULES = ((3, 0.4), (2, 0.6))
-# Same pattern as the verifier's: a double-quoted run of three or more characters.
 _SENTENCE_END = re.compile(r"[.!?][\"\u201d)]*(?=\s+[\"\u201c(]?[A-Z0-9])")
 # "U.S." and "Mr." do not end a sentence.
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Lt|Col|Jr|Sr|No|vs|Av))\.$")

@@ -93,9 +93,11 @@ class Retriever:
         """The corpus word a question's word (lower-cased) is a misspelling of: itself when the
         corpus uses it, is too short to tell, or no corpus word is close ("smtih" → "smith")."""
         low = word.lower()
-        if len(low) < 4 or low in self._words_set or low in _STOPWORDS:
-            return low
-        return self._closest(low, False)
+        return self._closest(low, False) if self._spellable(low, shortest=4) else low
+
+    def _spellable(self, low: str, *, shortest: int) -> bool:
+        """A lower-cased word the corpus does not use, long enough to tell a misspelling of."""
+        return len(low) >= shortest and low not in self._words_set and low not in _STOPWORDS
 
     def correct_text(self, question: str) -> str:
         """The question with misspelt words replaced by the closest corpus word (for embedding)."""
@@ -103,9 +105,7 @@ class Retriever:
         def fix(match: re.Match[str]) -> str:
             word = match.group(0)
             low = word.lower()
-            if len(low) < 5 or low in self._words_set or low in _STOPWORDS:
-                return word
-            return self._closest(low, False)
+            return self._closest(low, False) if self._spellable(low, shortest=5) else word
 
         return _WORD.sub(fix, question)
 

@@ -55,7 +55,7 @@ def words(text: str) -> list[str]:
 
 def content_words(text: str) -> list[str]:
     """Folded words that are not stop words."""
-    return [w for w in words(text) if w not in STOPWORDS and fold(w) not in _FOLDED_STOPWORDS]
+    return [w for w in words(text) if w not in STOPWORDS and fold(w) not in FOLDED_STOPWORDS]
 
 
 def tokenize(text: str) -> list[str]:
@@ -65,8 +65,8 @@ def tokenize(text: str) -> list[str]:
     return [
         stem(t)
         for t in _TOKEN.findall(folded)
-        if t not in _FOLDED_STOPWORDS and (len(t) > 1 or t.isdigit())
+        if t not in FOLDED_STOPWORDS and (len(t) > 1 or t.isdigit())
     ]
 
 
-_FOLDED_STOPWORDS = frozenset(fold(w) for w in STOPWORDS)
+FOLDED_STOPWORDS = frozenset(fold(w) for w in STOPWORDS)
