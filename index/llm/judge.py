@@ -230,6 +230,9 @@ class Judge:
         reversal = roles.reversed_role(core, cited, self.name_spans)
         if reversal:
             return "roles", reversal
+        agent = roles.unsupported_agent(core, cited, self.name_spans)
+        if agent:
+            return "roles", agent
         cause = roles.invented_cause(core, cited)
         if cause:
             return "cause", cause

@@ -361,6 +361,35 @@ def reversed_role(sentence: str, cited: Iterable[str], find: NameSpans) -> str |
     return None
 
 
+def unsupported_agent(sentence: str, cited: Iterable[str], find: NameSpans) -> str | None:
+    """The name `sentence` makes the agent of a passive verb ("… was made by Ana") when nothing
+    cited makes that name the subject of that verb, or None.
+
+    A passive with an agent states who did something; unlike `reversed_role` this needs evidence
+    for it, not only the absence of evidence against it: "the call was made by Ben" does not rest
+    on "Ben, the man Ana called" (where Ben is called)."""
+    tokens = read(sentence, find)
+    theirs: Relations = {}
+    for text in cited:
+        for key, sides in relations(text, find).items():
+            for name, side in sides.items():
+                theirs.setdefault(key, {}).setdefault(name, set()).update(side)
+    for i in range(len(tokens) - 1):
+        found = _verb(tokens, i)
+        if found is None or not found[1] or tokens[i + 1].lower != "by":
+            continue
+        agent = next(
+            (t for t in tokens[i + 2 : i + 5] if t.lower not in _DETERMINERS),
+            None,
+        )
+        if agent is None or not _is_name(agent):
+            continue
+        assert agent.name is not None
+        if SUBJECT not in theirs.get(found[0], {}).get(agent.name, set()):
+            return f"{agent.name}: agent of '{found[0]}' here, not in what it cites"
+    return None
+
+
 # A sentence that links two things as cause and effect ("…, which led to …") states a relation
 # of its own: it needs a cited text that states some cause too.
 _CAUSE = re.compile(

@@ -118,3 +118,41 @@ def test_the_judge_drops_the_swapped_messages(judge, corpus):
     as_cited = as_cited.replace("VM", "Vladimiro Montesinos")
     kept = judge_one(judge, corpus, as_cited, ("montesinos-rejas-embassy",))
     assert kept.dropped is None, kept.detail
+
+
+REJAS_CARD = (
+    "Pedro Rejas, the man Vladimiro Montesinos called in the 2021 audios, is a retired Peruvian "
+    "army comandante (an officer's rank), who worked as an operator for the Fujimori camp."
+)
+
+
+def agent(judge: Judge, sentence: str, cited: str) -> str | None:
+    return roles.unsupported_agent(sentence, [cited], judge.name_spans)
+
+
+def test_an_agent_nothing_cited_makes_the_doer_is_unsupported(judge):
+    # The card has Rejas called; "the call was made by Rejas" makes him the caller.
+    sentence = "The phone call was made by Pedro Rejas, a retired army comandante."
+    assert agent(judge, sentence, REJAS_CARD) == "reja: agent of 'make' here, not in what it cites"
+
+
+def test_an_agent_the_cited_text_makes_the_subject_is_supported(judge):
+    assert agent(judge, "Messages were sent by Vladimiro Montesinos.", MONTESINOS) is None
+    swapped = "Messages were sent by Pedro Rejas to Vladimiro Montesinos."
+    assert agent(judge, swapped, MONTESINOS) == "reja: agent of 'send' here, not in what it cites"
+
+
+def test_an_agent_cited_after_by_or_no_name_after_by_is_no_fault(judge):
+    cited = "This article was produced by Globetrotter."
+    assert agent(judge, "The piece was produced by Globetrotter.", cited) is None
+    assert agent(judge, "Castillo was arrested by the police.", "The police arrested him.") is None
+
+
+def test_the_judge_drops_an_unsupported_agent(judge, corpus):
+    # Every word is in the two cards; who revealed the calls is in neither.
+    text = "The Vladimiro Montesinos phone calls were revealed by Pedro Rejas in June 2021."
+    dropped = judge_one(judge, corpus, text, ("rejas-profile", "fujimori-reaction-audios"))
+    assert (dropped.dropped, dropped.detail) == (
+        "roles",
+        "reja: agent of 'reveal' here, not in what it cites",
+    )
