@@ -340,6 +340,16 @@ def relations(text: str, find: NameSpans) -> Relations:
     return found
 
 
+def cited_relations(cited: Iterable[str], find: NameSpans) -> Relations:
+    """The sides every cited text puts each name on, per verb, taken together."""
+    theirs: Relations = {}
+    for text in cited:
+        for key, sides in relations(text, find).items():
+            for name, side in sides.items():
+                theirs.setdefault(key, {}).setdefault(name, set()).update(side)
+    return theirs
+
+
 def reversed_role(sentence: str, cited: Iterable[str], find: NameSpans) -> str | None:
     """Why `sentence` puts a name on the other side of a verb than what it cites does, or None.
 
@@ -348,11 +358,7 @@ def reversed_role(sentence: str, cited: Iterable[str], find: NameSpans) -> str |
     mine = relations(sentence, find)
     if not mine:
         return None
-    theirs: Relations = {}
-    for text in cited:
-        for key, sides in relations(text, find).items():
-            for name, side in sides.items():
-                theirs.setdefault(key, {}).setdefault(name, set()).update(side)
+    theirs = cited_relations(cited, find)
     for key, sides in mine.items():
         for name, side in sides.items():
             cited_side = theirs.get(key, {}).get(name, set())
@@ -369,22 +375,16 @@ def unsupported_agent(sentence: str, cited: Iterable[str], find: NameSpans) -> s
     for it, not only the absence of evidence against it: "the call was made by Ben" does not rest
     on "Ben, the man Ana called" (where Ben is called)."""
     tokens = read(sentence, find)
-    theirs: Relations = {}
-    for text in cited:
-        for key, sides in relations(text, find).items():
-            for name, side in sides.items():
-                theirs.setdefault(key, {}).setdefault(name, set()).update(side)
+    theirs: Relations | None = None  # read only when the sentence has such an agent (rare)
     for i in range(len(tokens) - 1):
         found = _verb(tokens, i)
         if found is None or not found[1] or tokens[i + 1].lower != "by":
             continue
-        agent = next(
-            (t for t in tokens[i + 2 : i + 5] if t.lower not in _DETERMINERS),
-            None,
-        )
+        agent = next((t for t in tokens[i + 2 : i + 5] if t.lower not in _DETERMINERS), None)
         if agent is None or not _is_name(agent):
             continue
         assert agent.name is not None
+        theirs = cited_relations(cited, find) if theirs is None else theirs
         if SUBJECT not in theirs.get(found[0], {}).get(agent.name, set()):
             return f"{agent.name}: agent of '{found[0]}' here, not in what it cites"
     return None
