@@ -26,6 +26,7 @@ import numpy as np
 
 from index.answer import compose, rerank
 from index.answer.engine import Engine
+from index.answer.logistic import fit_logistic
 from index.evaluate import Case, load_cases
 from index.search.calibration import write_rerank
 from index.settings import get_settings
@@ -81,15 +82,7 @@ def fit(questions: list[Question]) -> dict[str, float]:
     x = np.vstack([q.rows for q in questions])
     y = np.concatenate([q.gold for q in questions])
     mu, sd = x.mean(axis=0), x.std(axis=0) + 1e-9
-    a = np.c_[(x - mu) / sd, np.ones(len(x))]
-    w = np.zeros(a.shape[1])
-    ridge = np.diag(np.r_[np.full(len(w) - 1, L2), 0.0])
-    for _ in range(50):
-        p = 1.0 / (1.0 + np.exp(-a @ w))
-        step = np.linalg.solve((a.T * (p * (1 - p))) @ a + ridge, a.T @ (p - y) + ridge @ w)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
+    w = fit_logistic((x - mu) / sd, y, ridge=L2)
     raw = w[:-1] / sd
     weights = {n: float(v) for n, v in zip(rerank.FEATURES, raw, strict=True)}
     weights[rerank.BIAS] = float(w[-1] - (raw * mu).sum())
