@@ -6,7 +6,7 @@
     python scripts/calibrate.py --no-held-out   # fit and print the development figures only
 
 The fit split is the development sets (`FIT`: evals/dev-*.yaml, out-of-scope, robustness);
-the held-out sets (`HELD_OUT`: evals/heldout-3.yaml, -4, -5) are only reported, never
+the held-out sets (`HELD_OUT`: evals/heldout-3.yaml to -7) are only reported, never
 fitted on. The thresholds are stored under the
 embedding model's id, so each model keeps its own (cosines of different models differ).
 Coordinate ascent on status accuracy; among equally good values the middle of the widest run is
@@ -27,7 +27,7 @@ from pathlib import Path
 from index.answer import compose
 from index.answer.engine import Engine
 from index.answer.query import INTENTS, Query
-from index.answer.status import decide_for, intent_rival, routed_intent
+from index.answer.status import decide_for, intent_rival, routed_intent, signals_for
 from index.evaluate import Case, load_cases
 from index.search.calibration import NAMES, Thresholds, write_calibration
 from index.settings import get_settings
@@ -42,8 +42,9 @@ FIT = (
     ROOT / "evals/dev-seen.yaml",
     ROOT / "evals/dev-seen-2.yaml",
     ROOT / "evals/dev-5.yaml",
+    ROOT / "evals/dev-6.yaml",
 )
-HELD_OUT = tuple(ROOT / f"evals/heldout-{n}.yaml" for n in (3, 4, 5))
+HELD_OUT = tuple(ROOT / f"evals/heldout-{n}.yaml" for n in (3, 4, 5, 6, 7))
 ROUNDS = 3
 RESTARTS = 24
 RESTART_SEED = 7
@@ -68,7 +69,7 @@ def observe(engine: Engine, cases: list[Case]) -> list[Observed]:
             Observed(
                 case,
                 query,
-                compose.relevance_signals(hits),
+                signals_for(state, query, hits),
                 state.retriever.covered(query.tokens),
             )
         )

@@ -147,6 +147,8 @@ class Signals:
     asked_article: bool = False
     # The cosine of the nearest question the curators say the corpus does not answer.
     off_topic: float = 0.0
+    # How likely the question asks what only the background answers (`index/answer/beyond.py`).
+    beyond: float = 0.0
 
     # Weight of the BM25 difference beside the cosine difference in `background_lead`.
     BM25_WEIGHT = 0.02

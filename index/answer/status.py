@@ -34,7 +34,7 @@ def compose_draft(
     limits = state.thresholds
     ranked = compose.score_segments(state.segments, hits, state.fact_claims)
     ranked = rerank(ranked, hits, limits.rerank_weights)
-    signals = compose.relevance_signals(hits)
+    signals = signals_for(state, query, hits)
     # Every content word of the question in one sentence: the article covers it, whatever cosine.
     covered = state.retriever.covered(query.tokens)
     # A name the article uses only once or twice ("Rejas") means the article does cover it.
@@ -68,6 +68,16 @@ def compose_draft(
         year=str(meta.get("date", ""))[:4],
     )
     return Draft("out_of_scope", [], [], lead=line)
+
+
+def signals_for(state: IndexState, query: Query, hits: list[Hit]) -> compose.Signals:
+    """The relevance signals of a parsed question's hits, with how likely it asks beyond the
+    article when the live model has a beyond-the-article model (the search's own vector)."""
+    signals = compose.relevance_signals(hits)
+    model = state.thresholds.beyond
+    if model is None:
+        return signals
+    return replace(signals, beyond=model.probability(state.retriever.query_vector(query.topic)))
 
 
 def intent_rival(signals: compose.Signals) -> float:
@@ -133,7 +143,9 @@ def decide(
     test (`foreign_penalty`); one nearer a question the curators say the corpus does not answer
     than to every one they say it does (by `off_topic_margin`) is off topic. Then whether the
     article speaks to it or only the background: a question naming someone only the background
-    names (`elsewhere`: "Ann Smith"), and no rare name of the article, is the background's.
+    names (`elsewhere`: "Ann Smith"), and no rare name of the article, is the background's;
+    so is one the beyond-the-article model says asks what only the background answers
+    (`asks_beyond`: "is she still in prison?").
     """
     if signals.off_topic - intent_rival(signals) >= limits.off_topic_margin:
         return "out_of_scope"
@@ -160,17 +172,27 @@ def decide(
         # On topic by the curated questions alone: the nearest one says where its answer is.
         return "answered" if signals.asked_article else "no_article_match"
     bonus = limits.named_bonus if named else 0.0
+    lead = signals.background_lead()
     background_only = (
         not covered
         and on_background
-        and (
-            signals.background_lead() - bonus >= limits.no_article_margin
-            or (elsewhere and not named)
-        )
+        and (lead - bonus >= limits.no_article_margin or (elsewhere and not named))
     )
-    if article and not background_only:
+    if article and not background_only and not asks_beyond(signals, limits):
         return "answered"
     return "no_article_match"
+
+
+def asks_beyond(signals: compose.Signals, limits: Thresholds) -> bool:
+    """The question asks what only the background answers (later events, outcomes), by the
+    beyond-the-article model, and the background matches it at least as well as the article
+    (by the model's `min_lead`)."""
+    model = limits.beyond
+    return (
+        model is not None
+        and signals.beyond >= model.min_score
+        and signals.background_lead() >= model.min_lead
+    )
 
 
 def _about_the_article(

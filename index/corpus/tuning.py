@@ -1,6 +1,6 @@
 """What a corpus carries for the engine's decisions rather than its content: the fitted
-thresholds and re-ranker weights (`calibration.yaml`) and the curated off-topic questions
-(`off_topic.yaml`), validated like the rest (`file:line: what is wrong`)."""
+thresholds, re-ranker weights and beyond-the-article model (`calibration.yaml`) and the curated
+off-topic questions (`off_topic.yaml`), validated like the rest (`file:line: what is wrong`)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ def one_line_questions(raw: object) -> tuple[str, ...] | None:
 def load_calibration(
     parsed: Parsed | None, errors: list[str], strict: bool
 ) -> dict[str, dict[str, Any]]:
-    from index.search.calibration import NAMES, RERANK  # no cycle at import
+    from index.answer.beyond import Beyond
+    from index.search.calibration import BEYOND, NAMES, RERANK  # no cycle at import
 
     if parsed is None or parsed.data is None:
         return {}
@@ -53,6 +54,14 @@ def load_calibration(
                 weights = _rerank_weights(value, f"{where}:{line}", errors)
                 if weights is not None:
                     good[RERANK] = weights
+            elif name == BEYOND:
+                if isinstance(value, dict) and Beyond.from_dict(value) is not None:
+                    good[BEYOND] = value
+                else:
+                    errors.append(
+                        f"{where}:{line}: 'beyond' must hold a number 'bias', 'min_score' and "
+                        "'min_lead', and 'weights', a list of numbers"
+                    )
             elif name not in NAMES:
                 # A threshold a newer or older version of the code does not know: only a reindex
                 # (strict) refuses it; a served snapshot ignores it.

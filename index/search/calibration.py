@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from index.answer.beyond import Beyond
 from index.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,9 @@ class Thresholds:
     # The passage re-ranker's weights, (feature, weight) pairs (`index/answer/rerank.py`,
     # fitted by scripts/fit_rerank.py); none: the fused order.
     rerank: tuple[tuple[str, float], ...] = ()
+    # Whether a question asks beyond the article, from its vector (`index/answer/beyond.py`,
+    # fitted by scripts/fit_beyond.py); none: the decision runs without it.
+    beyond: Beyond | None = None
 
     @property
     def rerank_weights(self) -> dict[str, float]:
@@ -56,6 +60,7 @@ class Thresholds:
 # The thresholds proper: the float fields (what calibrate.py fits and settings may override).
 NAMES = tuple(f.name for f in fields(Thresholds) if f.type == "float")
 RERANK = "rerank"
+BEYOND = "beyond"
 
 
 def read_calibration(corpus_dir: Path) -> dict[str, dict[str, Any]]:
@@ -90,7 +95,9 @@ def thresholds_for(
         if isinstance(weights, Mapping)
         else ()
     )
-    base = replace(Thresholds(), **values, rerank=rerank)
+    stored = fitted.get(BEYOND)
+    beyond = Beyond.from_dict(stored) if isinstance(stored, Mapping) else None
+    base = replace(Thresholds(), **values, rerank=rerank, beyond=beyond)
     given = {n: getattr(settings, n, None) for n in NAMES}
     overrides = {n: v for n, v in given.items() if v is not None}
     return replace(base, **overrides)
@@ -107,15 +114,21 @@ def write_rerank(corpus_dir: Path, model_id: str, weights: Mapping[str, float]) 
     return _update(corpus_dir, model_id, {RERANK: rounded})
 
 
+def write_beyond(corpus_dir: Path, model_id: str, beyond: Beyond) -> Path:
+    """Store the beyond-the-article model of `model_id` (its thresholds stay as they are)."""
+    return _update(corpus_dir, model_id, {BEYOND: beyond.as_dict()})
+
+
 def _update(corpus_dir: Path, model_id: str, changes: Mapping[str, Any]) -> Path:
     """Merge `changes` into `model_id`'s entry of the calibration file, keeping the rest."""
     data = read_calibration(corpus_dir)
     data[model_id] = {**(data.get(model_id) or {}), **changes}
     path = Path(corpus_dir) / CALIBRATION_FILE
     header = (
-        "# Status thresholds per embedding model, fitted by scripts/calibrate.py, and the passage\n"
-        "# re-ranker's weights (`rerank`), fitted by scripts/fit_rerank.py, on the development\n"
-        "# sets only (evals/heldout*.yaml are never fitted on).\n"
+        "# Status thresholds per embedding model, fitted by scripts/calibrate.py, the passage\n"
+        "# re-ranker's weights (`rerank`), fitted by scripts/fit_rerank.py, and the beyond-the-\n"
+        "# article model (`beyond`), fitted by scripts/fit_beyond.py, on the development sets\n"
+        "# only (evals/heldout*.yaml are never fitted on).\n"
     )
     path.write_text(header + yaml.safe_dump(data, sort_keys=True), encoding="utf-8")
     return path

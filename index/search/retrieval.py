@@ -20,6 +20,8 @@ from index.search.text import tokenize, words
 RRF_K = 10
 _ARTICLE_KINDS = ("sentence", "window", "claim")
 _WORD = re.compile(r"[^\W\d_]+")
+# Question vectors kept per index version (a question is embedded once for search and status).
+VECTORS_KEPT = 64
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class Retriever:
         self._ids = [item.id for item in items]
         self._collection = collection
         self._embedder = embedder
+        self._vectors = lru_cache(maxsize=VECTORS_KEPT)(embedder.embed_query)
         # A curated question is the same text as its ask: searched lexically once, as the ask.
         searched = [item for item in items if item.kind != "question"]
         self._lexical_ids = [item.id for item in searched]
@@ -121,8 +124,13 @@ class Retriever:
         scores = self._bm25.scores(tokens)
         return {self._lexical_ids[i]: float(scores[i]) for i in np.flatnonzero(scores > 0)}
 
+    def query_vector(self, question: str) -> list[float]:
+        """The question's vector as the dense search embeds it (misspellings corrected); the
+        last few are kept, so the status decision reads the one the search computed."""
+        return self._vectors(self.correct_text(question))
+
     def dense(self, question: str) -> dict[str, float]:
-        vector = self._embedder.embed_query(self.correct_text(question))
+        vector = self.query_vector(question)
         depth = len(self._ids)
         res = self._collection.query(
             query_embeddings=[vector], n_results=depth, include=["distances"]
