@@ -178,7 +178,7 @@ def decide(
         and on_background
         and (lead - bonus >= limits.no_article_margin or (elsewhere and not named))
     )
-    if article and not background_only and not asks_beyond(signals, limits):
+    if article and not background_only and (covered or not asks_beyond(signals, limits)):
         return "answered"
     return "no_article_match"
 

@@ -112,3 +112,8 @@ def test_the_status_reads_the_vector_the_search_embedded(engine: Engine) -> None
     modelled = replace(state, thresholds=replace(state.thresholds, beyond=model))
     assert signals_for(modelled, query, hits).beyond == pytest.approx(1 / (1 + np.exp(-5.0)))
     assert signals_for(state, query, hits).beyond == 0.0  # no model: no opinion
+
+
+def test_a_question_one_article_sentence_holds_every_word_of_stays_with_the_article() -> None:
+    with_model = replace(LIMITS, beyond=MODEL)
+    assert status(replace(CLOSE, beyond=0.99), with_model, covered=True) == "answered"
