@@ -476,7 +476,9 @@ def main() -> None:
                 for match in _QUOTED.finditer(summary):
                     quotations += 1
                     quotations_ok += match.group(1) in corpus.article.text
-                verdict_left += sum(passes_verdict(s) for s in sentences(summary))
+                # A verdict word a shown card uses itself is its report, not the model's verdict.
+                reported = " ".join(b.text for b in answer.background)
+                verdict_left += sum(passes_verdict(s, reported) for s in sentences(summary))
                 loose = contested_unattributed(
                     summary, contested, sourced, state.common, state.authors
                 )

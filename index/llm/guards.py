@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 
 from index.answer.verify import quotations
-from index.search.text import tokenize
+from index.search.text import fold, tokenize
 
 MAX_SUMMARY_CHARS = 900
 # Labels whose content the summary may only restate with attribution.
@@ -81,11 +81,18 @@ def bad_quotations(text: str, article_text: str) -> list[tuple[int, int]]:
     return [(start, end) for start, end, words in quotations(text) if words not in article_text]
 
 
-def passes_verdict(sentence: str) -> bool:
-    """True when the sentence calls something established, confirmed, true … (not negated)."""
+def passes_verdict(sentence: str, reported: str = "") -> bool:
+    """True when the sentence calls something established, confirmed, true … (not negated).
+
+    A verdict word the cited fact cards use themselves (`reported`: "the navy confirmed the
+    calls were genuine") is their report of someone's finding, not the model's verdict."""
+    said = fold(reported)
     for match in _VERDICT.finditer(sentence):
-        if not _NEGATION.search(sentence[: match.start()]):
-            return True
+        if _NEGATION.search(sentence[: match.start()]):
+            continue
+        if said and re.search(rf"\b{re.escape(fold(match.group(0)))}\b", said):
+            continue
+        return True
     return False
 
 

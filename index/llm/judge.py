@@ -158,10 +158,10 @@ class Judge:
         result.evidence = evidence
         titles = [self.corpus.facts[e.id].title if e.kind == "fact" else "" for e in evidence]
         text = result.text = phrasing.without_heading(text, titles)
-        problem = phrasing.verdict(text) or phrasing.absence(text)
+        facts = " ".join(e.text for e in evidence if e.kind == "fact")
+        problem = phrasing.verdict(text, facts) or phrasing.absence(text)
         if problem:
             return self._drop(result, *problem)
-        facts = " ".join(e.text for e in evidence if e.kind == "fact")
         text, problem = phrasing.quotations(text, self.article_text, facts)
         result.text = text
         if problem:

@@ -40,8 +40,12 @@ def fragment(text: str) -> Problem | None:
     return ("fragment", text) if len(re.findall(r"\w+", text)) < MIN_WORDS else None
 
 
-def verdict(text: str) -> Problem | None:
-    return ("verdict", text) if passes_verdict(text) or _ASSERTIVE.search(text) else None
+def verdict(text: str, reported: str = "") -> Problem | None:
+    """A verdict of the model's own: a verdict word the cited cards do not use themselves
+    (`reported`), or an assertive marker ("in fact", "clearly"), whatever they use."""
+    if passes_verdict(text, reported) or _ASSERTIVE.search(text):
+        return ("verdict", text)
+    return None
 
 
 def absence(text: str) -> Problem | None:

@@ -85,6 +85,14 @@ def test_verdicts_are_found_but_negated_ones_are_not():
     assert not passes_verdict("No independent source has confirmed the meeting.")
 
 
+def test_a_verdict_word_the_cited_cards_use_themselves_is_their_report():
+    card = "The navy and the prison authority confirmed the calls were genuine."
+    assert not passes_verdict("The prison authority confirmed the calls were genuine.", card)
+    # Only the word the card uses: another verdict stays the model's own.
+    assert passes_verdict("The calls were verified and genuine.", card)
+    assert passes_verdict("The meeting is confirmed by several sources.", "The meeting took place.")
+
+
 def test_sanitize_strips_markup_links_and_mass_mentions():
     raw = "## Established\n> **Kenna** met Bobbio, see https://example.com @everyone\n- a list"
     assert sanitize(raw) == "Established Kenna met Bobbio, see @\u200beveryone a list"
@@ -160,3 +168,22 @@ def test_whatever_the_model_writes_the_summary_passes_the_verifier(corpus, judge
     summary = judge.judge(reply, shown).summary
     if summary:
         assert check_summary(summary, corpus, summary) == []
+
+
+def test_the_judge_ships_a_cards_own_verdict_word_and_drops_the_models(judge, corpus):
+    from tests.index.llm.test_evidence import judge_one
+
+    kept = judge_one(
+        judge,
+        corpus,
+        "The navy and the prison authority confirmed the calls were genuine.",
+        ("montesinos-audios",),
+    )
+    assert kept.dropped is None, kept.detail
+    planted = judge_one(
+        judge,
+        corpus,
+        "The Montesinos calls are established as genuine by the navy.",
+        ("montesinos-audios",),
+    )
+    assert planted.dropped == "verdict"
