@@ -233,6 +233,9 @@ class Judge:
         agent = roles.unsupported_agent(core, cited, self.name_spans)
         if agent:
             return "roles", agent
+        place = roles.unsupported_place(core, cited, self.name_spans)
+        if place:
+            return "roles", place
         cause = roles.invented_cause(core, cited)
         if cause:
             return "cause", cause

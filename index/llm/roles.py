@@ -390,6 +390,59 @@ def unsupported_agent(sentence: str, cited: Iterable[str], find: NameSpans) -> s
     return None
 
 
+# Prepositions that place an event: "arrested at X", "met in X", "stopped near X".
+_PLACING = frozenset("at in near on outside inside along".split())
+
+
+def verb_names(text: str, find: NameSpans) -> dict[str, set[str]]:
+    """For each verb of `text`, every name in its clause, on either side, whatever its role."""
+    found: dict[str, set[str]] = {}
+    for sentence in sentences(text):
+        tokens = read(sentence, find)
+        verbs = {i: v for i in range(len(tokens)) if (v := _verb(tokens, i))}
+        limits = sorted(
+            {i for i, t in enumerate(tokens) if t.text in _HARD or t.lower in _CLAUSE} | set(verbs)
+        )
+        for i, (key, _) in verbs.items():
+            start = max((k for k in limits if k < i), default=-1) + 1
+            end = min((k for k in limits if k > i), default=len(tokens))
+            names = found.setdefault(key, set())
+            names.update(t.name for t in tokens[start:end] if t.name is not None)
+    return found
+
+
+def unsupported_place(sentence: str, cited: Iterable[str], find: NameSpans) -> str | None:
+    """The place `sentence` gives a verb ("arrested at the Prefecture") when the cited texts tell
+    that verb's event, but never with that place in its clause, or None: two cited events, one
+    where he was stopped and one where he was taken, are not one."""
+    tokens = read(sentence, find)
+    theirs: dict[str, set[str]] | None = None
+    for i in range(len(tokens)):
+        found = _verb(tokens, i)
+        if found is None:
+            continue
+        end = next(
+            (k for k in range(i + 1, len(tokens)) if _verb(tokens, k) or opens_clause(tokens[k])),
+            len(tokens),
+        )
+        for j in range(i + 1, end):
+            place = tokens[j]
+            if not _is_name(place) or _governor(tokens, j, i + 1) not in _PLACING:
+                continue
+            theirs = merged_verb_names(cited, find) if theirs is None else theirs
+            if found[0] in theirs and place.name not in theirs[found[0]]:
+                return f"{place.name}: place of '{found[0]}' here, not in what it cites"
+    return None
+
+
+def merged_verb_names(cited: Iterable[str], find: NameSpans) -> dict[str, set[str]]:
+    merged: dict[str, set[str]] = {}
+    for text in cited:
+        for key, names in verb_names(text, find).items():
+            merged.setdefault(key, set()).update(names)
+    return merged
+
+
 # A sentence that links two things as cause and effect ("…, which led to …") states a relation
 # of its own: it needs a cited text that states some cause too.
 _CAUSE = re.compile(

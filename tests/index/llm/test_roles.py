@@ -156,3 +156,44 @@ def test_the_judge_drops_an_unsupported_agent(judge, corpus):
         "roles",
         "reja: agent of 'reveal' here, not in what it cites",
     )
+
+
+ARREST = (
+    "Ann Smith was arrested on 7 May by her own escort. Her car was stopped near Avenida Norte in "
+    "central Lima."
+)
+CUSTODY = "After her arrest, Ann Smith was taken to the Lima Prefecture on Avenida Sur."
+
+
+def place(judge: Judge, sentence: str, *cited: str) -> str | None:
+    return roles.unsupported_place(sentence, list(cited), judge.name_spans)
+
+
+def test_a_place_from_another_cited_event_is_unsupported(judge):
+    # Stopped near one avenue, then taken to the Prefecture: she was not arrested there.
+    joined = "Ann Smith was arrested by her own escort at the Lima Prefecture on Avenida Sur."
+    assert place(judge, joined, ARREST, CUSTODY) == (
+        "prefectur: place of 'arrest' here, not in what it cites"
+    )
+
+
+def test_a_place_the_cited_event_has_is_supported(judge):
+    assert place(judge, "Her car was stopped near Avenida Norte.", ARREST, CUSTODY) is None
+    assert place(judge, "Ann Smith was taken to the Lima Prefecture.", ARREST, CUSTODY) is None
+
+
+def test_a_place_for_a_verb_nothing_cited_uses_is_left_to_the_word_checks(judge):
+    assert place(judge, "Ann Smith was seen at the Lima Prefecture.", ARREST, CUSTODY) is None
+
+
+def test_the_judge_drops_two_cited_events_joined_into_one(judge, corpus):
+    text = (
+        "Pedro Castillo was arrested by his own police escort on December 7, 2022, at the Lima "
+        "Prefecture on Avenida España."
+    )
+    cards = ("castillo-arrest-escort", "castillo-prefecture-diroes")
+    joined = judge_one(judge, corpus, text, cards)
+    assert (joined.dropped, joined.detail) == (
+        "roles",
+        "prefectur: place of 'arrest' here, not in what it cites",
+    )
