@@ -17,7 +17,7 @@ both sides at once) takes no side, so the guard abstains rather than guesses.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from index.llm.guards import sentences
@@ -306,9 +306,20 @@ def opens_clause(t: Token) -> bool:
     return t.lower in _CLAUSE or t.text in _HARD
 
 
-def relations(text: str, find: NameSpans) -> Relations:
-    """For each verb of `text`, the sides it puts each name on."""
-    found: Relations = {}
+@dataclass(frozen=True)
+class Clause:
+    """One verb of a sentence and the stretch of words around it up to the next verb or clause
+    mark: where its names stand."""
+
+    tokens: list[Token]
+    verb: int
+    key: str  # the verb's stem
+    participle: bool
+    start: int
+    end: int
+
+
+def verb_clauses(text: str, find: NameSpans) -> Iterator[Clause]:
     for sentence in sentences(text):
         tokens = read(sentence, find)
         verbs = {i: v for i in range(len(tokens)) if (v := _verb(tokens, i))}
@@ -318,25 +329,32 @@ def relations(text: str, find: NameSpans) -> Relations:
         for i, (key, participle) in verbs.items():
             start = max((k for k in limits if k < i), default=-1) + 1
             end = min((k for k in limits if k > i), default=len(tokens))
-            passive = participle and _passive(tokens, i)
-            sides = found.setdefault(key, {})
-            for j in range(start, end):
-                t = tokens[j]
-                if j == i or not _is_name(t):
+            yield Clause(tokens, i, key, participle, start, end)
+
+
+def relations(text: str, find: NameSpans) -> Relations:
+    """For each verb of `text`, the sides it puts each name on."""
+    found: Relations = {}
+    for c in verb_clauses(text, find):
+        passive = c.participle and _passive(c.tokens, c.verb)
+        sides = found.setdefault(c.key, {})
+        for j in range(c.start, c.end):
+            t = c.tokens[j]
+            if j == c.verb or not _is_name(t):
+                continue
+            assert t.name is not None
+            governor = _governor(c.tokens, j, c.start)
+            if j < c.verb:  # before the verb: its subject, or a passive verb's object
+                if governor in _PREPOSITIONS:
                     continue
-                assert t.name is not None
-                governor = _governor(tokens, j, start)
-                if j < i:  # before the verb: its subject, or a passive verb's object
-                    if governor in _PREPOSITIONS:
-                        continue
-                    side = OBJECT if passive else SUBJECT
-                elif passive:  # after a passive verb: its agent only after "by"
-                    if governor != "by":
-                        continue
-                    side = SUBJECT
-                else:
-                    side = OBJECT
-                sides.setdefault(t.name, set()).add(side)
+                side = OBJECT if passive else SUBJECT
+            elif passive:  # after a passive verb: its agent only after "by"
+                if governor != "by":
+                    continue
+                side = SUBJECT
+            else:
+                side = OBJECT
+            sides.setdefault(t.name, set()).add(side)
     return found
 
 
@@ -394,20 +412,13 @@ def unsupported_agent(sentence: str, cited: Iterable[str], find: NameSpans) -> s
 _PLACING = frozenset("at in near on outside inside along".split())
 
 
-def verb_names(text: str, find: NameSpans) -> dict[str, set[str]]:
-    """For each verb of `text`, every name in its clause, on either side, whatever its role."""
+def verb_names(cited: Iterable[str], find: NameSpans) -> dict[str, set[str]]:
+    """For each verb of the cited texts, every name in its clauses, whatever its role."""
     found: dict[str, set[str]] = {}
-    for sentence in sentences(text):
-        tokens = read(sentence, find)
-        verbs = {i: v for i in range(len(tokens)) if (v := _verb(tokens, i))}
-        limits = sorted(
-            {i for i, t in enumerate(tokens) if t.text in _HARD or t.lower in _CLAUSE} | set(verbs)
-        )
-        for i, (key, _) in verbs.items():
-            start = max((k for k in limits if k < i), default=-1) + 1
-            end = min((k for k in limits if k > i), default=len(tokens))
-            names = found.setdefault(key, set())
-            names.update(t.name for t in tokens[start:end] if t.name is not None)
+    for text in cited:
+        for c in verb_clauses(text, find):
+            names = found.setdefault(c.key, set())
+            names.update(t.name for t in c.tokens[c.start : c.end] if t.name is not None)
     return found
 
 
@@ -429,18 +440,10 @@ def unsupported_place(sentence: str, cited: Iterable[str], find: NameSpans) -> s
             place = tokens[j]
             if not _is_name(place) or _governor(tokens, j, i + 1) not in _PLACING:
                 continue
-            theirs = merged_verb_names(cited, find) if theirs is None else theirs
+            theirs = verb_names(cited, find) if theirs is None else theirs
             if found[0] in theirs and place.name not in theirs[found[0]]:
                 return f"{place.name}: place of '{found[0]}' here, not in what it cites"
     return None
-
-
-def merged_verb_names(cited: Iterable[str], find: NameSpans) -> dict[str, set[str]]:
-    merged: dict[str, set[str]] = {}
-    for text in cited:
-        for key, names in verb_names(text, find).items():
-            merged.setdefault(key, set()).update(names)
-    return merged
 
 
 # A sentence that links two things as cause and effect ("…, which led to …") states a relation
