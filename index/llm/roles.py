@@ -392,19 +392,18 @@ def unsupported_agent(sentence: str, cited: Iterable[str], find: NameSpans) -> s
     A passive with an agent states who did something; unlike `reversed_role` this needs evidence
     for it, not only the absence of evidence against it: "the call was made by Ben" does not rest
     on "Ben, the man Ana called" (where Ben is called)."""
-    tokens = read(sentence, find)
     theirs: Relations | None = None  # read only when the sentence has such an agent (rare)
-    for i in range(len(tokens) - 1):
-        found = _verb(tokens, i)
-        if found is None or not found[1] or tokens[i + 1].lower != "by":
+    for c in verb_clauses(sentence, find):
+        tokens, i = c.tokens, c.verb
+        if not c.participle or i + 1 >= len(tokens) or tokens[i + 1].lower != "by":
             continue
         agent = next((t for t in tokens[i + 2 : i + 5] if t.lower not in _DETERMINERS), None)
         if agent is None or not _is_name(agent):
             continue
         assert agent.name is not None
         theirs = cited_relations(cited, find) if theirs is None else theirs
-        if SUBJECT not in theirs.get(found[0], {}).get(agent.name, set()):
-            return f"{agent.name}: agent of '{found[0]}' here, not in what it cites"
+        if SUBJECT not in theirs.get(c.key, {}).get(agent.name, set()):
+            return f"{agent.name}: agent of '{c.key}' here, not in what it cites"
     return None
 
 
@@ -426,23 +425,15 @@ def unsupported_place(sentence: str, cited: Iterable[str], find: NameSpans) -> s
     """The place `sentence` gives a verb ("arrested at the Prefecture") when the cited texts tell
     that verb's event, but never with that place in its clause, or None: two cited events, one
     where he was stopped and one where he was taken, are not one."""
-    tokens = read(sentence, find)
     theirs: dict[str, set[str]] | None = None
-    for i in range(len(tokens)):
-        found = _verb(tokens, i)
-        if found is None:
-            continue
-        end = next(
-            (k for k in range(i + 1, len(tokens)) if _verb(tokens, k) or opens_clause(tokens[k])),
-            len(tokens),
-        )
-        for j in range(i + 1, end):
-            place = tokens[j]
-            if not _is_name(place) or _governor(tokens, j, i + 1) not in _PLACING:
+    for c in verb_clauses(sentence, find):
+        for j in range(c.verb + 1, c.end):  # after the verb, to the end of its clause
+            place = c.tokens[j]
+            if not _is_name(place) or _governor(c.tokens, j, c.verb + 1) not in _PLACING:
                 continue
             theirs = verb_names(cited, find) if theirs is None else theirs
-            if found[0] in theirs and place.name not in theirs[found[0]]:
-                return f"{place.name}: place of '{found[0]}' here, not in what it cites"
+            if c.key in theirs and place.name not in theirs[c.key]:
+                return f"{place.name}: place of '{c.key}' here, not in what it cites"
     return None
 
 
