@@ -181,12 +181,17 @@ def fit(
     return max(results, key=lambda t: accuracy(seen, t))
 
 
+def fold(case_id: str, folds: int) -> int:
+    """The cross-validation fold of a case: a hash of its id (fixed, not shuffled per run)."""
+    return int(hashlib.sha256(case_id.encode()).hexdigest(), 16) % folds
+
+
 def cross_validated(
     seen: list[Observed], start: Thresholds, folds: int, frozen: dict[str, float]
 ) -> float:
     """Status accuracy of thresholds fitted without the questions they are scored on: the
     development cases split into `folds` by a hash of their id (fixed, not shuffled per run)."""
-    fold_of = [int(hashlib.sha256(o.case.id.encode()).hexdigest(), 16) % folds for o in seen]
+    fold_of = [fold(o.case.id, folds) for o in seen]
     right_total = 0
     for k in range(folds):
         train = [o for o, f in zip(seen, fold_of, strict=True) if f != k]

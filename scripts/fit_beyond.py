@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import hashlib
 import sys
 from collections import Counter
 from pathlib import Path
@@ -34,7 +33,7 @@ from index.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
-from calibrate import FIT, HELD_OUT, Observed, accuracy, expected, observe, right  # noqa: E402
+from calibrate import FIT, HELD_OUT, Observed, accuracy, expected, fold, observe, right  # noqa: E402
 
 FOLDS = 10
 # The penalty's inverse (the C of scikit-learn): 3, 10 and 30 cross-validated within one error
@@ -70,11 +69,11 @@ def cross_validated(seen: list[Observed], x: np.ndarray) -> np.ndarray:
     questions it does not train on: from the model fitted on all that it does)."""
     train = np.array([trains(o) for o in seen])
     y = np.array([o.case.status == "no_article_match" for o in seen])
-    fold = np.array([int(hashlib.sha256(o.case.id.encode()).hexdigest(), 16) % FOLDS for o in seen])
+    folds = np.array([fold(o.case.id, FOLDS) for o in seen])
     scores = probabilities(beyond.fit(x[train], y[train], C), x)
     for k in range(FOLDS):
-        fitted = beyond.fit(x[train & (fold != k)], y[train & (fold != k)], C)
-        held = train & (fold == k)
+        fitted = beyond.fit(x[train & (folds != k)], y[train & (folds != k)], C)
+        held = train & (folds == k)
         scores[held] = probabilities(fitted, x[held])
     return scores
 
