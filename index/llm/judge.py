@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from index.answer import compose
 from index.corpus.load import Corpus
-from index.llm import attribution, coordination, phrasing, roles
+from index.llm import attribution, coordination, phrasing, quantities, roles
 from index.llm.attribution import Attribution, core_text
 from index.llm.contested import contested_spans, restated
 from index.llm.evidence import Evidence, Shown
@@ -236,6 +236,9 @@ class Judge:
         place = roles.unsupported_place(core, cited, self.name_spans)
         if place:
             return "roles", place
+        figure = quantities.misbound(core, cited, self.name_spans, self.support.bylines)
+        if figure:
+            return "roles", figure
         cause = roles.invented_cause(core, cited)
         if cause:
             return "cause", cause

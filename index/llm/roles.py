@@ -114,7 +114,7 @@ _AUXILIARY = frozenset(
     "to would will could should can may might must did does do didn't doesn't don't "
     "wouldn't couldn't won't".split()
 )
-_DETERMINERS = frozenset("the a an this these those his her its their our my your".split())
+DETERMINERS = frozenset("the a an this these those his her its their our my your".split())
 # Words after which a name is in a prepositional phrase: on the subject side it is no subject
 # ("In Paris, Ana met Ben").
 _PREPOSITIONS = frozenset(
@@ -132,11 +132,14 @@ _APPOSITION = frozenset(
     "a an the who whom whose which former then now once both its his her their one".split()
 )
 _SUBJECT_PRONOUNS = frozenset("he she it".split())
-_CALENDAR = frozenset(
+CALENDAR = frozenset(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split()
 )
-_TOKEN = re.compile(r"[^\W\d_][\w'\u2019.-]*[^\W_]|[^\W\d_]|\d[\d.,]*|[,;:()\[\]\u2014\u2013]")
+# A number keeps a final period ("on May 6.") but not a comma: "until 2023, about …" ends a clause.
+_TOKEN = re.compile(
+    r"[^\W\d_][\w'\u2019.-]*[^\W_]|[^\W\d_]|\d+(?:[.,]\d+)*\.?|[,;:()\[\]\u2014\u2013]"
+)
 _HARD = frozenset(";:()[]\u2014\u2013")
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
 
@@ -173,10 +176,16 @@ def _tokens(sentence: str, find: NameSpans) -> list[Token]:
                 out[-1].text += " " + word
                 previous_name_end = end
                 continue
-            token.name = None if fold(word) in _CALENDAR else key
+            token.name = None if fold(word) in CALENDAR else key
             previous_name_end = end
         out.append(token)
     return out
+
+
+def tokens(sentence: str, find: NameSpans) -> list[Token]:
+    """One sentence's words and clause marks as read, name runs joined; nothing left out
+    (`index.llm.quantities` reads them)."""
+    return _tokens(sentence, find)
 
 
 def _is_name(t: Token) -> bool:
@@ -227,7 +236,7 @@ def _verb(tokens: list[Token], i: int) -> tuple[str, bool] | None:
         return None
     before = tokens[i - 1] if i > 0 else None
     after_name = before is not None and _is_name(before)
-    if before is not None and (before.lower in _DETERMINERS or before.possessive):
+    if before is not None and (before.lower in DETERMINERS or before.possessive):
         return None
     if word in _IRREGULAR:
         return stem(_IRREGULAR[word]), word not in _NOT_PARTICIPLES
@@ -237,7 +246,7 @@ def _verb(tokens: list[Token], i: int) -> tuple[str, bool] | None:
         before is not None
         and before.lower in _AUXILIARY
         and word.isalpha()
-        and word not in _DETERMINERS | _PREPOSITIONS
+        and word not in DETERMINERS | _PREPOSITIONS
     ):
         return stem(word), False
     if (
@@ -263,7 +272,7 @@ def _governor(tokens: list[Token], i: int, start: int) -> str:
     """The word a name at tokens[i] follows, past determiners and capitalized titles."""
     for j in range(i - 1, start - 1, -1):
         t = tokens[j]
-        if t.lower in _DETERMINERS:
+        if t.lower in DETERMINERS:
             continue
         if t.lower in _PREPOSITIONS or not t.text[:1].isupper() or t.in_name:
             return t.lower
@@ -397,7 +406,7 @@ def unsupported_agent(sentence: str, cited: Iterable[str], find: NameSpans) -> s
         tokens, i = c.tokens, c.verb
         if not c.participle or i + 1 >= len(tokens) or tokens[i + 1].lower != "by":
             continue
-        agent = next((t for t in tokens[i + 2 : i + 5] if t.lower not in _DETERMINERS), None)
+        agent = next((t for t in tokens[i + 2 : i + 5] if t.lower not in DETERMINERS), None)
         if agent is None or not _is_name(agent):
             continue
         assert agent.name is not None

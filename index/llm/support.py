@@ -70,10 +70,12 @@ class Support:
     ):
         self.names = names
         self.common = common
+        # The authors' and the publication's names: no one's content, and no one a figure is of.
+        self.bylines = frozenset(tokenize(" ".join(authors))) | allowed_names
+        # Words that are no one's content: those names and the article's most common words.
+        self.neutral = self.bylines | common
         # Names a sentence may use whatever it cites: the authors', the publication's, the
         # article's subject (words of its title).
-        # Words that are no one's content: the authors' and the publication's names.
-        self.neutral = frozenset(tokenize(" ".join(authors))) | allowed_names | common
         self.allowed = self.neutral | frozenset(tokenize(title))
 
     def unsaid_source(self, text: str, evidence: list[Evidence]) -> str | None:
