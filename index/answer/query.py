@@ -48,11 +48,15 @@ class Query:
     # Names of two or more words the question uses that only the background cards mention
     # ("Ann Smith"): what the article says is not about them.
     elsewhere: frozenset[str] = frozenset()
+    # The question names the article or its writers ("what do the writers suggest about …"):
+    # it asks what the article says, so the article answers it whenever it matches.
+    to_article: bool = False
 
 
 @dataclass(frozen=True)
 class IntentPatterns:
     references: tuple[re.Pattern[str], ...]
+    mentions: tuple[re.Pattern[str], ...]
     examples: dict[Intent, tuple[str, ...]]
     vocabulary: frozenset[str]  # stems of the content words of every example
     sha256: str
@@ -62,15 +66,19 @@ class IntentPatterns:
 def load_intents(directory: Path = PROMPTS_DIR) -> IntentPatterns:
     path = directory / "intents.yaml"
     data, sha = read_yaml(path)
-    if set(data) != {"references", "intents"} or set(data["intents"]) != set(INTENTS):
-        raise TextsInvalid(f"{path}: needs 'references' and 'intents' with {', '.join(INTENTS)}")
-    try:
-        references = tuple(re.compile(p, re.IGNORECASE) for p in data["references"])
-    except re.error as exc:
-        raise TextsInvalid(f"{path}: a reference pattern does not compile: {exc}") from exc
+    if set(data) != {"mentions", "references", "intents"} or set(data["intents"]) != set(INTENTS):
+        raise TextsInvalid(
+            f"{path}: needs 'mentions', 'references' and 'intents' with {', '.join(INTENTS)}"
+        )
+    compiled = {}
+    for key in ("mentions", "references"):
+        try:
+            compiled[key] = tuple(re.compile(p, re.IGNORECASE) for p in data[key])
+        except re.error as exc:
+            raise TextsInvalid(f"{path}: a pattern of '{key}' does not compile: {exc}") from exc
     examples = {k: tuple(str(e) for e in data["intents"][k]) for k in INTENTS}
     vocabulary = frozenset(t for ex in examples.values() for e in ex for t in tokenize(e))
-    return IntentPatterns(references, examples, vocabulary, sha)
+    return IntentPatterns(compiled["references"], compiled["mentions"], examples, vocabulary, sha)
 
 
 def topic_of(
@@ -272,7 +280,14 @@ def parse(
         nearest_score=score,
         foreign=foreign_names(topic, known_words, spell) if known_words else frozenset(),
         elsewhere=names_only_the_background_uses(topic, background),
+        to_article=topic != question or names_the_article(question, patterns),
     )
+
+
+def names_the_article(question: str, patterns: IntentPatterns | None = None) -> bool:
+    """The question names the article or its writers (`mentions` in prompts/intents.yaml)."""
+    folded = fold(question)
+    return any(p.search(folded) for p in (patterns or load_intents()).mentions)
 
 
 def front_matter_words(meta: dict) -> frozenset[str]:

@@ -123,6 +123,7 @@ def decide_for(
         limits=limits,
         foreign=bool(query.foreign),
         elsewhere=bool(query.elsewhere),
+        to_article=query.to_article,
     )
 
 
@@ -134,6 +135,7 @@ def decide(
     limits: Thresholds,
     foreign: bool = False,
     elsewhere: bool = False,
+    to_article: bool = False,
 ) -> Status:
     """The status of a topic question from its relevance signals (what calibrate.py fits).
 
@@ -145,7 +147,9 @@ def decide(
     article speaks to it or only the background: a question naming someone only the background
     names (`elsewhere`: "Ann Smith"), and no rare name of the article, is the background's;
     so is one the beyond-the-article model says asks what only the background answers
-    (`asks_beyond`: "is she still in prison?").
+    (`asks_beyond`: "is she still in prison?"). A question that names the article or its
+    writers (`to_article`: "what do the authors say about …") asks what the article says: the
+    article answers it whenever it matches.
     """
     if signals.off_topic - intent_rival(signals) >= limits.off_topic_margin:
         return "out_of_scope"
@@ -171,6 +175,8 @@ def decide(
     if not (article or on_background):
         # On topic by the curated questions alone: the nearest one says where its answer is.
         return "answered" if signals.asked_article else "no_article_match"
+    if article and to_article:
+        return "answered"
     bonus = limits.named_bonus if named else 0.0
     lead = signals.background_lead()
     background_only = (

@@ -61,6 +61,24 @@ def test_a_question_the_model_says_asks_beyond_the_article_goes_to_the_backgroun
     assert status(replace(CLOSE, beyond=0.6), with_model) == "answered"  # below min_score
 
 
+def test_a_question_to_the_article_stays_with_the_article_when_it_matches() -> None:
+    # "What do the authors say happened to her?": what the article says, not what followed.
+    with_model = replace(LIMITS, beyond=MODEL)
+    beyond = replace(CLOSE, beyond=0.9)
+    assert decide(beyond, covered=False, named=False, limits=with_model, to_article=True) == (
+        "answered"
+    )
+    far_ahead = replace(beyond, fact_dense=0.99)  # the background leads by more than the margin
+    assert decide(far_ahead, covered=False, named=False, limits=with_model) == "no_article_match"
+    assert decide(far_ahead, covered=False, named=False, limits=with_model, to_article=True) == (
+        "answered"
+    )
+    unmatched = replace(far_ahead, article_dense=0.5)  # the article does not match: background
+    assert decide(unmatched, covered=False, named=False, limits=with_model, to_article=True) == (
+        "no_article_match"
+    )
+
+
 def test_the_model_moves_nothing_the_article_matches_better() -> None:
     article_ahead = replace(CLOSE, article_dense=0.90, beyond=0.99)
     assert status(article_ahead, replace(LIMITS, beyond=MODEL)) == "answered"

@@ -139,3 +139,28 @@ def test_quote_falls_back_to_the_literal_words(tmp_path: Path) -> None:
     assert answer.status == "answered"
     assert all("Bobbio" in q.text for q in answer.quotes)
     assert engine.quote("zanzibar").status == "no_article_match"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Do the writers suggest the embassy was involved?",
+        "What's Ann Smith's role in this story?",
+        "¿Quién es Ann Smith según los autores?",
+        "In the authors' view, who gave the order?",
+        "According to the article, who gave the order?",
+        "What does the piece say about the phone call?",
+    ],
+)
+def test_a_question_naming_the_article_or_its_writers_is_to_the_article(question: str) -> None:
+    query = parse(question, names=frozenset(), front_matter_words=frozenset(), router=None)
+    assert query.to_article
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Who is Ann Smith?", "Is she still in prison?", "Tell me the history of the army."],
+)
+def test_a_question_that_names_no_article_is_not(question: str) -> None:
+    query = parse(question, names=frozenset(), front_matter_words=frozenset(), router=None)
+    assert not query.to_article
