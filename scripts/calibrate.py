@@ -43,8 +43,9 @@ FIT = (
     ROOT / "evals/dev-seen-2.yaml",
     ROOT / "evals/dev-5.yaml",
     ROOT / "evals/dev-6.yaml",
+    ROOT / "evals/dev-7.yaml",
 )
-HELD_OUT = tuple(ROOT / f"evals/heldout-{n}.yaml" for n in (3, 4, 5, 6, 7))
+HELD_OUT = tuple(ROOT / f"evals/heldout-{n}.yaml" for n in (3, 4, 5, 6, 7, 8))
 ROUNDS = 3
 RESTARTS = 24
 RESTART_SEED = 7
