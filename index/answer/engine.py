@@ -325,6 +325,7 @@ class Engine:
             background=state.background_names,
             router=self._router,
             authors=frozenset(state.authors),
+            article_words=state.article_words,
         )
 
     def _resolve(self, state: IndexState, query: Query, follow_up: FollowUp | None) -> Resolution:

@@ -13,6 +13,7 @@ from index.corpus.load import Corpus
 from index.search.calibration import Thresholds
 from index.search.retrieval import Hit, Retriever
 from index.search.store import IndexPointer
+from index.search.text import tokenize
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class IndexState:
     authors: tuple[str, ...]
     byline_words: frozenset[str]
     thresholds: Thresholds
+    article_words: frozenset[str] = frozenset()  # stems of every word the article uses
 
     @classmethod
     def build(
@@ -48,6 +50,7 @@ class IndexState:
             authors,
             front_matter_words(corpus.article.meta),
             thresholds,
+            frozenset(tokenize(corpus.article.text)),
         )
 
 

@@ -51,6 +51,9 @@ class Query:
     # The question names the article or its writers ("what do the writers suggest about …"):
     # it asks what the article says, so the article answers it whenever it matches.
     to_article: bool = False
+    # Every word of its own (not a word of the intents' examples) is one the article uses
+    # ("the phone call"): a topic of its own, never routed to an intent.
+    own_in_article: bool = False
 
 
 @dataclass(frozen=True)
@@ -251,10 +254,12 @@ def parse(
     authors: frozenset[str] = frozenset(),
     spell: Callable[[str], str] | None = None,
     background: frozenset[Run] = frozenset(),
+    article_words: frozenset[str] = frozenset(),
 ) -> Query:
     """Parse a cleaned question against one corpus (its rare names, its byline's words);
     `spell` maps a word to the corpus word it is a misspelling of (the retriever's);
-    `background` is the names only the background cards use (`names.background_names`)."""
+    `background` is the names only the background cards use (`names.background_names`);
+    `article_words` the stems of the article's words."""
     patterns = patterns or load_intents()
     topic = topic_of(question, patterns, authors)
     tokens = set(tokenize(question))
@@ -281,6 +286,7 @@ def parse(
         foreign=foreign_names(topic, known_words, spell) if known_words else frozenset(),
         elsewhere=names_only_the_background_uses(topic, background),
         to_article=topic != question or names_the_article(question, patterns),
+        own_in_article=bool(own) and own <= article_words,
     )
 
 

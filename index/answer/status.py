@@ -95,8 +95,11 @@ def routed_intent(
     ("how does bitcoin mining work" is not "how does this work"); one made only of the intents'
     words goes to its intent whatever the scope test says.
     """
-    if query.intent != "topic" or query.nearest is None or off_topic or query.names:
-        # A rare name of the article is a topic of its own ("tell me about the Orchard Guild").
+    if query.intent != "topic" or query.nearest is None or off_topic:
+        return query.intent
+    if query.names or query.own_in_article:
+        # A rare name of the article is a topic of its own ("tell me about the Orchard Guild"),
+        # and so are words all of which the article uses ("the phone call").
         return query.intent
     gap = query.nearest_score - intent_rival(signals)
     return query.nearest if gap >= limits.intent_margin else "topic"

@@ -9,7 +9,7 @@ import pytest
 
 from index.answer.compose import Signals, relevance_signals
 from index.answer.engine import Engine
-from index.answer.query import Query, foreign_names
+from index.answer.query import Query, foreign_names, parse
 from index.answer.status import decide, intent_rival, routed_intent
 from index.search.calibration import Thresholds
 from tests.support.core import build
@@ -102,6 +102,32 @@ def test_intents_compete_with_the_nearest_curated_question_when_there_is_one() -
     assert routed_intent(query, off, limits, off_topic=True) == "topic"
     wordless = replace(query, intent="help", nearest=None)  # only the intents' own words
     assert routed_intent(wordless, off, limits, off_topic=True) == "help"
+
+
+def test_a_question_whose_own_words_the_article_all_uses_is_no_intent() -> None:
+    # "the phone call": nearer "how do I use you?" than any curated question, but about a call.
+    query = Query("q", "q", frozenset({"q"}), frozenset(), "topic", "help", 0.95)
+    limits = replace(LIMITS, intent_margin=0.02)
+    assert routed_intent(query, replace(ON_ARTICLE, asked=0.87), limits) == "help"
+    in_article = replace(query, own_in_article=True)
+    assert routed_intent(in_article, replace(ON_ARTICLE, asked=0.87), limits) == "topic"
+
+
+def test_the_parse_tells_whether_the_article_uses_every_word_of_its_own() -> None:
+    article = frozenset({"phone", "call", "opinion"})
+
+    def own(question: str) -> bool:
+        return parse(
+            question,
+            names=frozenset(),
+            front_matter_words=frozenset(),
+            router=None,
+            article_words=article,
+        ).own_in_article
+
+    assert own("the phone call")
+    assert not own("Is this a news report or an opinion piece?")  # "news", "report": not its
+    assert not own("What is the article about?")  # no words of its own
 
 
 def test_a_question_with_a_rare_name_of_the_article_is_about_that_name_not_an_intent() -> None:
