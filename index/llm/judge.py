@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from index.answer import compose
 from index.corpus.load import Corpus
-from index.llm import attribution, coordination, phrasing, quantities, roles, subjects
+from index.llm import attribution, coordination, pairs, phrasing, quantities, roles, subjects
 from index.llm.attribution import Attribution, core_text
 from index.llm.contested import contested_spans, restated
 from index.llm.evidence import Evidence, Shown
@@ -233,6 +233,9 @@ class Judge:
         thing = subjects.reversed_subject(core, cited, self.name_spans)
         if thing:
             return "roles", thing
+        pair = pairs.unattested_pair(core, cited, self.name_spans)
+        if pair:
+            return "roles", pair
         agent = roles.unsupported_agent(core, cited, self.name_spans)
         if agent:
             return "roles", agent
