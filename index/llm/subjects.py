@@ -6,7 +6,8 @@ made of "she announced to the press that she would resign" moves no name. This r
 clause of the sentence, a subject written as a determiner and a common noun just before an
 active verb ("the press announced", "an aide said"), and where the cited texts put that noun
 around the same verb: only after it (its object, or after a preposition: "announced to the
-press") is a reversal; before it, on both sides, or nowhere is none (the guard abstains).
+press") is a reversal; before it, on both sides, or nowhere is none (the guard abstains). A
+passive verb turns that round: "arrested by the military" makes the military its subject.
 """
 
 from __future__ import annotations
@@ -43,12 +44,25 @@ def _sides(cited: Iterable[str], find: NameSpans, key: str, noun: str) -> set[st
         for c in roles.verb_clauses(text, find):
             if c.key != key:
                 continue
+            active = roles.active_verb(c.tokens, c.verb)
             for j in range(c.start, c.end):
                 t = c.tokens[j]
                 if j == c.verb or t.in_name or stem(fold(t.text)) != noun:
                     continue
-                sides.add(roles.SUBJECT if j < c.verb else roles.OBJECT)
+                if active:
+                    sides.add(roles.SUBJECT if j < c.verb else roles.OBJECT)
+                elif j < c.verb:  # "the press was told": the object of a passive verb
+                    sides.add(roles.OBJECT)
+                elif _after_by(c.tokens, j, c.verb):  # "arrested by the military": its agent
+                    sides.add(roles.SUBJECT)
     return sides
+
+
+def _after_by(tokens: list[roles.Token], j: int, verb: int) -> bool:
+    k = j - 1
+    while k > verb and tokens[k].lower in roles.DETERMINERS:
+        k -= 1
+    return tokens[k].lower == "by"
 
 
 def reversed_subject(sentence: str, cited: Iterable[str], find: NameSpans) -> str | None:
@@ -60,5 +74,5 @@ def reversed_subject(sentence: str, cited: Iterable[str], find: NameSpans) -> st
         if noun is None:
             continue
         if _sides(cited, find, c.key, noun) == {roles.OBJECT}:
-            return f"{noun}: subject of '{c.key}' here, after it in what it cites"
+            return f"{noun}: subject of '{c.key}' here, its object in what it cites"
     return None
