@@ -26,7 +26,7 @@ Each dropped sentence records the guard that dropped it (logged, and counted by 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from index.answer import compose
@@ -92,6 +92,17 @@ class Outcome:
         for s in self.kept:
             seen.extend(e for e in s.evidence if e not in seen)
         return seen
+
+
+# The checks of who did what to whom that read the names of a sentence and of what it cites, in
+# the order they run: the first that finds something names the problem.
+_ROLE_CHECKS: tuple[Callable[[str, list[str], roles.NameSpans], str | None], ...] = (
+    roles.reversed_role,
+    subjects.reversed_subject,
+    pairs.unattested_pair,
+    roles.unsupported_agent,
+    roles.unsupported_place,
+)
 
 
 class Judge:
@@ -225,23 +236,13 @@ class Judge:
         return None
 
     def _who_did_what(self, core: str, cited: list[str]) -> Problem | None:
-        """A role reversed, a cause invented, a subject moved, things joined that what it cites
-        keeps apart (`index.llm.roles`, `index.llm.coordination`)."""
-        reversal = roles.reversed_role(core, cited, self.name_spans)
-        if reversal:
-            return "roles", reversal
-        thing = subjects.reversed_subject(core, cited, self.name_spans)
-        if thing:
-            return "roles", thing
-        pair = pairs.unattested_pair(core, cited, self.name_spans)
-        if pair:
-            return "roles", pair
-        agent = roles.unsupported_agent(core, cited, self.name_spans)
-        if agent:
-            return "roles", agent
-        place = roles.unsupported_place(core, cited, self.name_spans)
-        if place:
-            return "roles", place
+        """A role reversed, a relation or a figure moved, a cause invented, a subject moved,
+        things joined that what it cites keeps apart (`index.llm.roles`, `subjects`, `pairs`,
+        `quantities`, `coordination`)."""
+        for check in _ROLE_CHECKS:
+            found = check(core, cited, self.name_spans)
+            if found:
+                return "roles", found
         figure = quantities.misbound(core, cited, self.name_spans, self.support.bylines)
         if figure:
             return "roles", figure

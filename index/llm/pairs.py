@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from index.llm import roles
-from index.llm.guards import sentences
 from index.llm.roles import NameSpans
 
 
@@ -22,7 +21,7 @@ def unattested_pair(sentence: str, cited: Iterable[str], find: NameSpans) -> str
     verb, its direct object just after, past determiners) that no cited text tells with both
     names, or None."""
     cited = list(cited)
-    read: list[tuple[set[str], set[str]]] | None = None  # (verbs, names) of each cited text
+    read: list[tuple[set[str], frozenset[str]]] | None = None  # (verbs, names) of each cited text
     for c in roles.verb_clauses(sentence, find):
         tokens, i = c.tokens, c.verb
         if c.participle and not roles.active_verb(tokens, i):
@@ -43,7 +42,5 @@ def unattested_pair(sentence: str, cited: Iterable[str], find: NameSpans) -> str
     return None
 
 
-def _verbs_and_names(text: str, find: NameSpans) -> tuple[set[str], set[str]]:
-    verbs = {c.key for c in roles.verb_clauses(text, find)}
-    names = {t.name for s in sentences(text) for t in roles.tokens(s, find) if t.name}
-    return verbs, names
+def _verbs_and_names(text: str, find: NameSpans) -> tuple[set[str], frozenset[str]]:
+    return {c.key for c in roles.verb_clauses(text, find)}, roles.names_of(text, find)

@@ -52,7 +52,6 @@ _MARKS = frozenset(",;:()[]\u2014\u2013")
 @dataclass(frozen=True)
 class Mention:
     key: str  # "27", "2/3"
-    at: int  # index of its first token
     names: frozenset[str]  # the names of its clause
     holder: str | None  # the name the clause gives it to (`_owner`): the nearest before, else after
 
@@ -107,7 +106,7 @@ def mentions(sentence: str, find: NameSpans) -> Iterator[Mention]:
         before = [j for j in owners if j < i]
         after = [j for j in owners if j > i]
         holder = tokens[before[-1]].name if before else (tokens[after[0]].name if after else None)
-        yield Mention(key, i, frozenset(names), holder)
+        yield Mention(key, frozenset(names), holder)
         i += width
 
 
@@ -135,12 +134,13 @@ def misbound(
     `neutral` names (the authors', the publication's) are no one's."""
     theirs: list[tuple[Mention, frozenset[str]]] | None = None
     for text in sentences(sentence):
-        every = frozenset(_names(text, find)) - neutral
+        every = roles.names_of(text, find) - neutral
         for mine in mentions(text, find):
             if theirs is None:
                 theirs = [
-                    (m, frozenset(_names(c, find)))
+                    (m, names)
                     for c in cited
+                    for names in [roles.names_of(c, find)]
                     for s in sentences(c)
                     for m in mentions(s, find)
                 ]
@@ -170,7 +170,3 @@ def _fits(
     if m.holder is None or m.holder in neutral:
         return True
     return m.holder in own or (not own and m.holder in every)
-
-
-def _names(text: str, find: NameSpans) -> list[str]:
-    return [t.name for t in roles.tokens(text, find) if t.name]

@@ -188,6 +188,11 @@ def tokens(sentence: str, find: NameSpans) -> list[Token]:
     return _tokens(sentence, find)
 
 
+def names_of(text: str, find: NameSpans) -> frozenset[str]:
+    """The keys of every name in `text`, read sentence by sentence."""
+    return frozenset(t.name for s in sentences(text) for t in _tokens(s, find) if t.name)
+
+
 def _is_name(t: Token) -> bool:
     return t.name is not None and not t.possessive
 
