@@ -219,8 +219,12 @@ def _about_the_article(
         return Draft("answered", title + _credit_quote(state, ranked), [metadata_item(corpus)])
     if intent == "help":
         return Draft("answered", title, [], lead=article_about(corpus, texts).summary)
-    quotes = compose.overview_quotes(corpus, ranked, settings)
-    background = compose.select_background(corpus, hits, quotes, settings, state.thresholds)
+    # "What is it about?" carries no topic: the article's thesis is what its title says, so its
+    # contested claims are ranked by how close they come to the title, not to the question.
+    thesis_hits = state.retriever.search(corpus.article.title)
+    thesis = compose.score_segments(state.segments, thesis_hits, state.fact_claims)
+    quotes = compose.overview_quotes(corpus, thesis, settings)
+    background = compose.select_background(corpus, thesis_hits, quotes, settings, state.thresholds)
     return Draft("answered", quotes, background)
 
 

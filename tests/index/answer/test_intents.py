@@ -44,6 +44,23 @@ def test_an_overview_quotes_the_title_then_only_contested_claims(engine: Engine)
     assert {q.label for q in answer.quotes} <= {"allegation", "opinion", "disputed"}
 
 
+def test_an_overview_is_the_thesis_whatever_the_wording(engine: Engine) -> None:
+    # "What is it about?" has no topic of its own: its claims are those nearest the title.
+    asked = [
+        engine.answer(q)
+        for q in ("What is this article about?", "tl;dr?", "Can you summarize the piece?")
+    ]
+    assert all(a.status == "answered" for a in asked)
+    assert len({tuple(q.text for q in a.quotes) for a in asked}) == 1
+    state = engine.snapshot()
+    hits = state.retriever.search(state.corpus.article.title)
+    thesis = compose.score_segments(state.segments, hits, state.fact_claims)
+    best = [s for s in thesis if s.segment.paragraph > 0][0]
+    assert state.corpus.article.text[best.segment.start : best.segment.end] in [
+        q.text for q in asked[0].quotes
+    ]
+
+
 def test_rare_names_are_the_names_used_once_or_twice(corpus: Corpus) -> None:
     names = compose.rare_names(corpus)
     assert {"rejas", "mendieta", "bobbio", "rospigliosi", "montesinos"} <= names
