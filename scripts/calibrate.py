@@ -44,8 +44,9 @@ FIT = (
     ROOT / "evals/dev-5.yaml",
     ROOT / "evals/dev-6.yaml",
     ROOT / "evals/dev-7.yaml",
+    ROOT / "evals/dev-8.yaml",
 )
-HELD_OUT = tuple(ROOT / f"evals/heldout-{n}.yaml" for n in (3, 4, 5, 6, 7, 8))
+HELD_OUT = tuple(ROOT / f"evals/heldout-{n}.yaml" for n in (3, 4, 5, 6, 7, 8, 9))
 ROUNDS = 3
 RESTARTS = 24
 RESTART_SEED = 7
