@@ -57,7 +57,9 @@ def passage_evidence(corpus: Corpus, p: Passage) -> Evidence:
             parts.append(text)
         return " ".join(parts)
 
-    words = f"{p.text} {without_others([*before, *inside])}"
+    # The passage ends its own sentence: a claim is often a clause, and read on into the
+    # sentence before its own it would tell that sentence's events with its own dates.
+    words = f"{p.text.rstrip(' .')}. {without_others([*before, *inside])}"
     return Evidence(p.id, "passage", p.label, p.text, p, words)
 
 

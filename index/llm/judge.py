@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from index.answer import compose
 from index.corpus.load import Corpus
-from index.llm import attribution, coordination, pairs, phrasing, quantities, roles, subjects
+from index.llm import attribution, coordination, dates, pairs, phrasing, quantities, roles, subjects
 from index.llm.attribution import Attribution, core_text
 from index.llm.contested import contested_spans, restated
 from index.llm.evidence import Evidence, Shown
@@ -100,6 +100,7 @@ _ROLE_CHECKS: tuple[Callable[[str, list[str], roles.NameSpans], str | None], ...
     roles.reversed_role,
     subjects.reversed_subject,
     pairs.unattested_pair,
+    dates.misdated,
     roles.unsupported_agent,
     roles.unsupported_place,
 )

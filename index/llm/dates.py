@@ -1,0 +1,112 @@
+"""When it happened: a summary sentence may not give an event the date of another.
+
+The word guards check that a sentence's numbers are in what it cites, and `index.llm.quantities`
+whose figure a number is; neither reads dates, so "Ana was sent to Lima on May 8" made of "Ana
+was sent to Lima" and "on May 8, Ana's government recognized Ben" passes both: the date, the
+name and the verb are each cited, not together. This reads every day-and-month date ("May 8",
+"8 May 2022") after a verb the sentence predicates, in its clause ("was sent", "Ana sent", "she
+met"; not "the poll taken on May 8", a participle describing a noun), and the cited statements
+holding that same date: one of them must hold the verb's stem. A statement is a sentence, a
+clause a cited passage ends ("… recognized Ben. and she tweeted"), or a parenthetical ("she
+tweeted the next day (on May 8, Ben's office recognized Ana)").
+
+It abstains where it cannot read the event: a date no cited text holds (the word guards see it),
+a date before its verb or past a comma ("On May 8, she …"), a year alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from index.llm import roles
+from index.llm.guards import sentences
+from index.llm.roles import NameSpans, Token
+from index.search.text import stem, words
+
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december".split()
+)
+_PARENTHETICAL = re.compile(r"\(([^()]*)\)")
+# A period after a lower-case word, then a lower-case word: a clause a cited passage ends.
+_CLAUSE_END = re.compile(r"(?<=[a-z0-9'\u2019\"\u201d])\.\s+(?=[a-z])")
+_PRONOUNS = frozenset("i you he she it we they".split())
+
+
+def _day(token: Token | None) -> int | None:
+    if token is None:
+        return None
+    value = token.lower.rstrip(".,")
+    return int(value) if value.isdigit() and 1 <= int(value) <= 31 else None
+
+
+def dates_in(tokens: list[Token], start: int = 0, end: int | None = None) -> set[str]:
+    """The day-and-month dates of tokens[start:end] ("may 8"), the day before or after the month."""
+    end = len(tokens) if end is None else end
+    found = set()
+    for i in range(start, end):
+        if tokens[i].lower not in _MONTHS:
+            continue
+        after = tokens[i + 1] if i + 1 < end else None
+        before = tokens[i - 1] if i - 1 >= start else None
+        day = _day(after) or _day(before)
+        if day is not None:
+            found.add(f"{tokens[i].lower} {day}")
+    return found
+
+
+def statements(text: str) -> list[str]:
+    """The sentences of `text`, split where a cited passage ends a clause, each less its
+    parentheticals, then each parenthetical."""
+    out = []
+    for sentence in sentences(text):
+        for part in _CLAUSE_END.split(sentence):
+            out.append(_PARENTHETICAL.sub(" ", part))
+            out.extend(_PARENTHETICAL.findall(part))
+    return [s for s in out if s.strip()]
+
+
+def _predicated(clause: roles.Clause) -> bool:
+    """The clause's verb is what its sentence says happened: not a participle, or one after a
+    form of "be", "have", an auxiliary, a name or a pronoun ("was sent", "Ana met")."""
+    if not clause.participle:
+        return True
+    i = clause.verb
+    before = clause.tokens[i - 1] if i > 0 else None
+    if before is not None and before.lower.endswith("ly") and i > 1:  # "was quickly sent"
+        before = clause.tokens[i - 2]
+    if before is None:
+        return False
+    return bool(before.name or before.lower in _PRONOUNS or roles.finite(clause.tokens, i - 1))
+
+
+def _dated_stems(text: str, find: NameSpans) -> list[tuple[set[str], set[str]]]:
+    """(the dates, the stems of the words and of the verbs read as verbs: "sent" is "send")
+    of each statement of a cited text."""
+    return [
+        (
+            dates_in(roles.tokens(s, find)),
+            {stem(w) for w in words(s)} | {c.key for c in roles.verb_clauses(s, find)},
+        )
+        for s in statements(text)
+    ]
+
+
+def misdated(sentence: str, cited: Iterable[str], find: NameSpans) -> str | None:
+    """A verb `sentence` dates ("was sent … on May 8") that no cited statement holding that
+    date tells, or None."""
+    cited = list(cited)
+    read: list[tuple[set[str], set[str]]] | None = None
+    for c in roles.verb_clauses(sentence, find):
+        # After the verb, up to the clause's end or a comma: "Ana sent Ben to Lima on May 8".
+        end = next((k for k in range(c.verb, c.end) if c.tokens[k].text == ","), c.end)
+        dates = dates_in(c.tokens, c.verb, end)
+        if not dates or not _predicated(c):
+            continue
+        if read is None:
+            read = [pair for text in cited for pair in _dated_stems(text, find)]
+        for date in sorted(dates):
+            holding = [held for days, held in read if date in days]
+            if holding and not any(c.key in held for held in holding):
+                return f"'{c.key}' on {date.title()}: no cited text holding that date tells it"
+    return None
