@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from bot.cli.errors import corpus_problem, load_settings
-from index import CorpusInvalid, get_settings
+from index import CorpusInvalid, Settings, get_settings
 
 
 def reindex_command(
@@ -27,7 +27,9 @@ def reindex_command(
 ) -> None:
     """Validate the corpus, embed what changed and switch the live index atomically.
 
-    Unchanged items are not re-embedded and a no-op run does not load the model. On a validation
+    Unchanged items are not re-embedded and a no-op run does not load the model. It also builds
+    what a new process's first answer would otherwise build (the intents' example vectors, the
+    language model) in the data directory. On a validation
     error every problem is printed as `file:line: what is wrong` and the live index is untouched.
     With --json, stdout always holds one JSON object: the summary with `"ok": true`, or
     `{"ok": false, "errors": [...]}`.
@@ -71,6 +73,7 @@ def reindex_command(
                     bar.update(task, description=stage, completed=done, total=total)
 
                 summary = reindex(settings, progress=show, allow_empty_claims=allow_empty_claims)
+        _prepare(settings)
     except CorpusInvalid as exc:
         refuse(
             [f"{settings.corpus_dir}/{line}" for line in exc.errors],
@@ -92,6 +95,18 @@ def reindex_command(
             f"{summary.updated}, deleted {summary.deleted}, unchanged {summary.skipped} "
             f"({summary.seconds:.2f} s)"
         )
+
+
+def _prepare(settings: Settings) -> None:
+    """Build what a new process's first answer would otherwise build (`Engine.prepare`); the
+    index is live already, so a failure here is a warning, not a failed reindex."""
+    from index import Engine
+
+    try:
+        Engine.from_settings(settings.model_copy(update={"llm": "none"}), with_log=False).prepare()
+    except Exception as exc:  # the first question builds them instead
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        print(f"warning: answer caches not built ({message})", file=sys.stderr)
 
 
 def _plain_progress(stage: str, done: int, total: int) -> None:

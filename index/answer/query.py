@@ -199,6 +199,10 @@ class IntentRouter:
         except OSError as exc:  # a read-only data directory: embed again next time
             log.warning("cannot keep the intent vectors in %s: %s", path, exc)
 
+    def prepare(self) -> None:
+        """Embed the examples now (or read them from the cache), not on the first question."""
+        self._examples()
+
     def route(self, question: str) -> tuple[Intent, float]:
         """The nearest intent and the cosine of its nearest example."""
         matrix = self._examples()

@@ -224,6 +224,7 @@ def test_reindexing_with_another_model_reembeds_everything(settings: Settings) -
 def cli_env(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
     monkeypatch.chdir(tmp_path)  # no stray .env is read
     monkeypatch.setattr("index.search.reindex.make_embedder", lambda _settings: FakeEmbedder())
+    monkeypatch.setattr("index.answer.engine.make_embedder", lambda _settings: FakeEmbedder())
     return {
         "EXPLAINER_DATA_DIR": str(settings.data_dir),
         "EXPLAINER_CORPUS_DIR": str(settings.corpus_dir),
@@ -247,6 +248,27 @@ def test_cli_json_summary(cli_env: dict, settings: Settings) -> None:
     assert isinstance(summary["seconds"], float)
     again = json.loads(runner.invoke(app, ["reindex", "--json"], env=cli_env).stdout)
     assert (again["added"], again["skipped"], again["changed"]) == (0, total, False)
+
+
+def test_cli_reindex_builds_what_the_first_answer_would(cli_env: dict, settings: Settings) -> None:
+    # The intents' example vectors and the language model, kept in the data directory.
+    result = CliRunner().invoke(app, ["reindex", "--quiet"], env=cli_env)
+    assert result.exit_code == 0, result.output
+    assert len(list(settings.data_dir.glob("intents-*.npy"))) == 1
+    assert len(list(settings.data_dir.glob("langid-*.npz"))) == 1
+
+
+def test_cli_reindex_that_cannot_build_them_still_succeeds(
+    cli_env: dict, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(_self) -> None:
+        raise OSError("read-only data directory")
+
+    monkeypatch.setattr("index.answer.engine.Engine.prepare", broken)
+    result = CliRunner().invoke(app, ["reindex", "--json"], env=cli_env)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["ok"] is True
+    assert "warning: answer caches not built (read-only data directory)" in result.stderr
 
 
 def break_claim_id(settings: Settings) -> str:
