@@ -15,6 +15,8 @@ app = typer.Typer(
     help="Answer questions about one article (the corpus) with its own words, each claim labelled.",
     no_args_is_help=True,
     add_completion=False,
+    # Docstring paragraphs reflow to the terminal; a blank line starts a new one.
+    rich_markup_mode="markdown",
     pretty_exceptions_enable=False,
 )
 app.command("reindex")(reindex.reindex_command)
