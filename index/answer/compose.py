@@ -184,9 +184,12 @@ def select_quotes(
     settings: Settings,
     relative_cutoff: float = RELATIVE_CUTOFF,
     limits: Thresholds | None = None,
+    names: frozenset[str] = frozenset(),
 ) -> list[Quote]:
     """The best passage (the first, whatever its score), then those close to the best score that
-    are relevant on their own: no filler."""
+    are relevant on their own: no filler. A passage holding one of `names` (the question's rare
+    names: the article uses each in one or two sentences, all of them about its bearer) is
+    relevant on its own."""
     if not ranked:
         return []
     # The best score, not the first: a re-ranked order need not follow the scores.
@@ -201,7 +204,11 @@ def select_quotes(
         length = seg.end - seg.start
         if chosen and used + length > settings.max_quote_chars:
             continue
-        if chosen and not _wanted(scored, relative_cutoff * top, limits, top_dense):
+        if (
+            chosen
+            and not _wanted(scored, relative_cutoff * top, limits, top_dense)
+            and not (names and names & set(words(corpus.article.text[seg.start : seg.end])))
+        ):
             continue
         quote = make_quote(corpus, seg.start, seg.end)
         if quote is not None:

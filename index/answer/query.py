@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -212,24 +213,44 @@ class IntentRouter:
         return self._labels[best], float(scores[best])
 
 
+# How alike (difflib's ratio) a word must be to a rare name to be read as its misspelling
+# ("Rejaz"), and right after another of them ("Mariano Alvarez").
+MISSPELT_RATIO = 0.75
+NEAR_RATIO = 0.6
 # A capitalized word that does not open the question or one of its sentences: a name.
 _CAPITALIZED = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ][\w'’-]{2,}")
 
 
 def foreign_names(
-    question: str, known: frozenset[str], spell: Callable[[str], str] | None = None
+    question: str,
+    known: frozenset[str],
+    spell: Callable[[str], str] | None = None,
+    rare: frozenset[str] = frozenset(),
 ) -> frozenset[str]:
     """Names in the question (capitalized words not opening a sentence) none of whose parts
     the corpus uses; `known` is the corpus's folded words. With `spell` (a word to the corpus
-    word it is a misspelling of), a misspelt name of the corpus ("Montesino") is no foreign one."""
+    word it is a misspelling of), a misspelt name of the corpus ("Montesino") is no foreign one;
+    nor is a word that reads like one of the article's rare names (`rare`), more loosely right
+    after one: "Rejaz" and "Mariano Alvarez" are misspelt, "Lisa Simpson" is someone else."""
     found = set()
+    after_rare = -1  # where the last rare name of the article ended
     for match in _CAPITALIZED.finditer(question):
+        parts = name_parts(match.group(0))
+        if any(fold(p) in rare for p in parts):
+            after_rare = match.end()
         if opens_sentence(question, match.start()):
             continue
-        parts = name_parts(match.group(0))
+        after = match.start() == after_rare + 1  # "Mariano Alvarez"
+        if _like_one_of(fold(match.group(0)), rare, NEAR_RATIO if after else MISSPELT_RATIO):
+            continue
         if parts and not any(_known(p, known, spell) for p in parts):
             found.add(fold(match.group(0)))
     return frozenset(found)
+
+
+def _like_one_of(word: str, rare: frozenset[str], ratio: float) -> bool:
+    """`word` reads as a misspelling of one of the rare names (most of its letters in order)."""
+    return any(SequenceMatcher(None, word, name).ratio() >= ratio for name in rare)
 
 
 def _known(word: str, known: frozenset[str], spell: Callable[[str], str] | None) -> bool:
@@ -287,7 +308,7 @@ def parse(
         intent=intent,
         nearest=nearest if intent == "topic" else None,
         nearest_score=score,
-        foreign=foreign_names(topic, known_words, spell) if known_words else frozenset(),
+        foreign=foreign_names(topic, known_words, spell, names) if known_words else frozenset(),
         elsewhere=names_only_the_background_uses(topic, background),
         to_article=topic != question or names_the_article(question, patterns),
         own_in_article=bool(own) and own <= article_words,

@@ -53,7 +53,7 @@ def compose_draft(
             return Draft("no_article_match", [], [], lead=texts.lines["quote_none"])
         return Draft("answered", quotes, [])
     if status == "answered":
-        quotes = compose.select_quotes(corpus, ranked, settings, limits=limits)
+        quotes = compose.select_quotes(corpus, ranked, settings, limits=limits, names=query.names)
         background = compose.select_background(corpus, hits, quotes, settings, limits, names)
         return Draft("answered", quotes, background)
     if status == "no_article_match":
@@ -178,7 +178,9 @@ def decide(
     if not (article or on_background):
         # On topic by the curated questions alone: the nearest one says where its answer is.
         return "answered" if signals.asked_article else "no_article_match"
-    if article and to_article:
+    if article and to_article and not (elsewhere and not named):
+        # (Asking whether the article names someone only the background names is answered by
+        # the background: "do the authors mention Ann Smith at all?")
         return "answered"
     bonus = limits.named_bonus if named else 0.0
     lead = signals.background_lead()

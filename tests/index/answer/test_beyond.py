@@ -79,6 +79,20 @@ def test_a_question_to_the_article_stays_with_the_article_when_it_matches() -> N
     )
 
 
+def test_asking_whether_the_article_names_someone_only_the_background_names() -> None:
+    # "Do the authors mention Ann Smith at all?": the background says who she is.
+    assert decide(CLOSE, covered=False, named=False, limits=LIMITS, to_article=True) == "answered"
+    assert (
+        decide(CLOSE, covered=False, named=False, limits=LIMITS, to_article=True, elsewhere=True)
+        == "no_article_match"
+    )
+    # A rare name of the article beside her keeps it with the article.
+    assert (
+        decide(CLOSE, covered=False, named=True, limits=LIMITS, to_article=True, elsewhere=True)
+        == "answered"
+    )
+
+
 def test_the_model_moves_nothing_the_article_matches_better() -> None:
     article_ahead = replace(CLOSE, article_dense=0.90, beyond=0.99)
     assert status(article_ahead, replace(LIMITS, beyond=MODEL)) == "answered"

@@ -12,6 +12,7 @@ from index.corpus.load import CorpusInvalid, load_corpus
 from index.search.calibration import Thresholds, thresholds_for, write_calibration, write_rerank
 from index.search.items import Item
 from index.search.retrieval import Hit
+from index.search.text import words
 from tests.support.core import CORPUS_DIR, make_settings, uncalibrated_corpus
 
 
@@ -75,6 +76,20 @@ def test_quote_selection_measures_its_cutoff_from_the_best_score_not_the_first(
     low_first = [ScoredSegment(segments[2], 0.1), ScoredSegment(segments[1], 1.0)]
     quotes = select_quotes(corpus, low_first, settings)
     assert [q.start for q in quotes] == [segments[2].start, segments[1].start]
+
+
+def test_a_passage_holding_a_rare_name_of_the_question_is_quoted_whatever_its_score(
+    tmp_path: Path,
+) -> None:
+    corpus = load_corpus(CORPUS_DIR)
+    sentences = corpus.article.quotable()[1:4]
+    segments = [Segment(s.start, s.end, (s.id,), s.paragraph, None) for s in sentences]
+    ranked = [ScoredSegment(segments[0], 1.0), ScoredSegment(segments[2], 0.1)]
+    settings = make_settings(tmp_path)
+    assert [q.start for q in select_quotes(corpus, ranked, settings)] == [segments[0].start]
+    name = next(w for w in words(sentences[2].text) if w not in words(sentences[0].text))
+    quotes = select_quotes(corpus, ranked, settings, names=frozenset({name}))
+    assert [q.start for q in quotes] == [segments[0].start, segments[2].start]
 
 
 def test_weights_and_thresholds_are_stored_side_by_side_per_model(tmp_path: Path) -> None:

@@ -210,6 +210,17 @@ def test_a_misspelt_name_of_the_corpus_is_no_foreign_name() -> None:
     assert foreign_names("Who is Lisa Kena?", known) == {"lisa", "kena"}  # no speller: foreign
 
 
+def test_a_name_like_a_rare_name_of_the_article_is_no_foreign_name() -> None:
+    known, rare = frozenset({"ann", "smithers", "rejas"}), frozenset({"ann", "smithers", "rejas"})
+    # Misspelt beyond what the speller maps, or right after the rare name it belongs to.
+    assert foreign_names("Who is Rejaz?", known, rare=rare) == frozenset()
+    assert foreign_names("What did Ann Smithby do?", known, rare=rare) == frozenset()
+    # Someone else: like no rare name, or right after one but like none.
+    assert foreign_names("Who is Ann Wong?", known, rare=rare) == {"wong"}
+    assert foreign_names("Who is Smithby?", known, rare=rare) == {"smithby"}
+    assert foreign_names("Who is Rejaz?", known) == {"rejaz"}  # no rare names given
+
+
 def test_the_retriever_spells_a_word_as_the_corpus_word_it_is_close_to(engine: Engine) -> None:
     retriever = engine.snapshot().retriever
     assert retriever.spelled("Bobio") == "bobbio"
