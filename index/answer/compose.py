@@ -318,9 +318,13 @@ def literal_matches(segments: list[Segment], corpus: Corpus, topic: str) -> list
     return found
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
 def rare_names(corpus: Corpus) -> frozenset[str]:
     """Proper names the article uses in at most two sentences ("Rejas", "Mendieta"); not the
-    title's words (title case capitalizes every word)."""
+    title's words (title case capitalizes every word), nor a word the article or a card also
+    writes in lower case: a common noun capitalized as a title ("Prime Minister Ann Smith")."""
     seen: dict[str, set[str]] = {}
     for sentence in corpus.article.quotable():
         if corpus.article.part_of(sentence.id) == "title":
@@ -328,7 +332,11 @@ def rare_names(corpus: Corpus) -> frozenset[str]:
         for match in _NAME.finditer(sentence.text):
             if match.start() > 0:
                 seen.setdefault(fold(match.group(0)), set()).add(sentence.id)
-    return frozenset(name for name, ids in seen.items() if len(ids) <= RARE_NAME_SENTENCES)
+    texts = [corpus.article.text, *(f.text for f in corpus.facts.values())]
+    common = {fold(w) for text in texts for w in _LETTERS.findall(text) if w[:1].islower()}
+    return frozenset(
+        name for name, ids in seen.items() if len(ids) <= RARE_NAME_SENTENCES and name not in common
+    )
 
 
 def common_words(corpus: Corpus) -> frozenset[str]:
