@@ -45,6 +45,7 @@ FIT = (
     ROOT / "evals/dev-6.yaml",
     ROOT / "evals/dev-7.yaml",
     ROOT / "evals/dev-8.yaml",
+    ROOT / "evals/dev-9.yaml",
 )
 HELD_OUT = tuple(ROOT / f"evals/heldout-{n}.yaml" for n in (3, 4, 5, 6, 7, 8, 9))
 ROUNDS = 3
