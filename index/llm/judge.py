@@ -35,7 +35,7 @@ from index.llm import attribution, coordination, dates, pairs, phrasing, quantit
 from index.llm.attribution import Attribution, core_text
 from index.llm.contested import contested_spans, restated
 from index.llm.evidence import Evidence, Shown
-from index.llm.guards import MAX_SUMMARY_CHARS, bad_quotations, sanitize, words
+from index.llm.guards import MAX_SUMMARY_CHARS, bad_quotations, restates, sanitize, words
 from index.llm.names import Names
 from index.llm.reply import Claimed, Reply
 from index.llm.similarity import Similarity
@@ -199,6 +199,20 @@ class Judge:
         problem = self._who_did_what(core, cited)
         if problem:
             return self._drop(result, *problem)
+        if label is not None or to_article:
+            # Attributed, it may still not restate a contested claim it does not cite: "The
+            # authors allege that <the title> by using the phrase <a cited claim>".
+            cited_ids = {e.id for e in evidence}
+            spot = next(
+                (
+                    c.id
+                    for c in self.contested
+                    if c.id not in cited_ids and restates(core, c.text, self.common)
+                ),
+                None,
+            )
+            if spot:
+                return self._drop(result, "contested", f"restates {spot}, which it does not cite")
         if label is not None:
             if self.attribution.replaces_lead_in(text, core, to_article):
                 result.text = self.attribution.attribute(core, label)
