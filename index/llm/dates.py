@@ -24,9 +24,7 @@ from index.llm.guards import sentences
 from index.llm.roles import NameSpans, Token
 from index.search.text import stem, words
 
-_MONTHS = frozenset(
-    "january february march april may june july august september october november december".split()
-)
+_MONTHS = frozenset(w for w in roles.CALENDAR if not w.endswith("day"))  # not the weekdays
 _PARENTHETICAL = re.compile(r"\(([^()]*)\)")
 # A period after a lower-case word, then a lower-case word: a clause a cited passage ends.
 _CLAUSE_END = re.compile(r"(?<=[a-z0-9'\u2019\"\u201d])\.\s+(?=[a-z])")
