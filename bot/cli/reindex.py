@@ -81,7 +81,7 @@ def reindex_command(
             2,
         )
     except Exception as exc:  # the store or the model: one clear line, no traceback
-        message = " ".join(str(exc).split()) or type(exc).__name__
+        message = _one_line(exc)
         if as_json:
             print(json.dumps({"ok": False, "errors": [message]}, ensure_ascii=False))
         err.print(f"reindex failed: {message}; the live index is unchanged.", markup=False)
@@ -105,8 +105,11 @@ def _prepare(settings: Settings) -> None:
     try:
         Engine.from_settings(settings.model_copy(update={"llm": "none"}), with_log=False).prepare()
     except Exception as exc:  # the first question builds them instead
-        message = " ".join(str(exc).split()) or type(exc).__name__
-        print(f"warning: answer caches not built ({message})", file=sys.stderr)
+        print(f"warning: answer caches not built ({_one_line(exc)})", file=sys.stderr)
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def _plain_progress(stage: str, done: int, total: int) -> None:
