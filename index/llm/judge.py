@@ -10,7 +10,8 @@ ships only if
   words do (`support`), it is close to one cited text (by the engine's embedder, when there is
   one), and it negates nothing its evidence does not;
 - it keeps who did what as cited: no role reversed, no cause invented (`roles`), nothing said of
-  things it joins that what it cites says of some of them only (`coordination`);
+  things it joins that what it cites says of some of them only (`coordination`), no event given
+  another's date (`dates`);
 - a sentence saying "the article/authors say …" rests on article passages, not on fact cards;
 - when it cites a passage labelled allegation, disputed, opinion or unreviewed, the code renders
   it attributed from the label (`attribution`, `prompts/llm.yaml`), in place of any lead-in of
@@ -18,7 +19,8 @@ ships only if
   sentence stays;
 - when it cites only established passages and fact cards, it restates none of the corpus's
   contested claims (`contested`): by word overlap, and by embedding similarity when the sentence
-  is closer to a contested claim than to its own evidence.
+  is closer to a contested claim than to its own evidence; attributed, it restates none it does
+  not cite (by word overlap).
 
 Each dropped sentence records the guard that dropped it (logged, and counted by the benches).
 """
