@@ -8,7 +8,8 @@ import pytest
 
 from index.answer.compose import ScoredSegment, Segment, select_quotes
 from index.answer.rerank import FEATURES, features, probability, rerank
-from index.corpus.load import CorpusInvalid, load_corpus
+from index.corpus.article import Sentence
+from index.corpus.load import Corpus, CorpusInvalid, load_corpus
 from index.search.calibration import Thresholds, thresholds_for, write_calibration, write_rerank
 from index.search.items import Item
 from index.search.retrieval import Hit
@@ -57,12 +58,21 @@ def test_weights_reorder_and_keep_the_fused_scores() -> None:
     assert rerank(RANKED, HITS, {"fused": 50.0}) == RANKED
 
 
+def three_segments() -> tuple[Corpus, list[Sentence], list[Segment]]:
+    """The corpus, three of its article's sentences, and a one-sentence segment of each."""
+    corpus = load_corpus(CORPUS_DIR)
+    sentences = corpus.article.quotable()[1:4]
+    return (
+        corpus,
+        sentences,
+        [Segment(s.start, s.end, (s.id,), s.paragraph, None) for s in sentences],
+    )
+
+
 def test_quote_selection_measures_its_cutoff_from_the_best_score_not_the_first(
     tmp_path: Path,
 ) -> None:
-    corpus = load_corpus(CORPUS_DIR)
-    sentences = corpus.article.quotable()[1:4]
-    segments = [Segment(s.start, s.end, (s.id,), s.paragraph, None) for s in sentences]
+    corpus, sentences, segments = three_segments()
     # Re-ranked: the first is not the best-scored; the one below the cutoff of the best is left.
     ranked = [
         ScoredSegment(segments[0], 0.6),
@@ -81,9 +91,7 @@ def test_quote_selection_measures_its_cutoff_from_the_best_score_not_the_first(
 def test_a_passage_holding_a_rare_name_of_the_question_is_quoted_whatever_its_score(
     tmp_path: Path,
 ) -> None:
-    corpus = load_corpus(CORPUS_DIR)
-    sentences = corpus.article.quotable()[1:4]
-    segments = [Segment(s.start, s.end, (s.id,), s.paragraph, None) for s in sentences]
+    corpus, sentences, segments = three_segments()
     ranked = [ScoredSegment(segments[0], 1.0), ScoredSegment(segments[2], 0.1)]
     settings = make_settings(tmp_path)
     assert [q.start for q in select_quotes(corpus, ranked, settings)] == [segments[0].start]
