@@ -3,6 +3,7 @@
 A sentence citing only established passages and fact cards may restate none of the corpus's
 contested claims (title included, retrieved or not): by word overlap here, and by embedding
 similarity (`index.llm.judge`) when it is closer to a contested claim than to its own evidence.
+An attributed sentence may restate none it does not cite (`restated_uncited`).
 """
 
 from __future__ import annotations
@@ -51,3 +52,15 @@ def restated(
         if restates(core, spot.text, common) and overlap(core, spot.text, common) >= own:
             return spot.id
     return None
+
+
+def restated_uncited(
+    core: str, evidence: list[Evidence], contested: list[Contested], common: frozenset[str]
+) -> str | None:
+    """The id of a contested claim `core` restates (all its distinctive words) that it does not
+    cite, whatever it restates of its own evidence; or None. For an attributed sentence: "The
+    authors allege that <an uncited claim> …"."""
+    cited = {e.id for e in evidence}
+    return next(
+        (c.id for c in contested if c.id not in cited and restates(core, c.text, common)), None
+    )

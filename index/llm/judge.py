@@ -35,9 +35,9 @@ from index.answer import compose
 from index.corpus.load import Corpus
 from index.llm import attribution, coordination, dates, pairs, phrasing, quantities, roles, subjects
 from index.llm.attribution import Attribution, core_text
-from index.llm.contested import contested_spans, restated
+from index.llm.contested import contested_spans, restated, restated_uncited
 from index.llm.evidence import Evidence, Shown
-from index.llm.guards import MAX_SUMMARY_CHARS, bad_quotations, restates, sanitize, words
+from index.llm.guards import MAX_SUMMARY_CHARS, bad_quotations, sanitize, words
 from index.llm.names import Names
 from index.llm.reply import Claimed, Reply
 from index.llm.similarity import Similarity
@@ -204,15 +204,7 @@ class Judge:
         if label is not None or to_article:
             # Attributed, it may still not restate a contested claim it does not cite: "The
             # authors allege that <the title> by using the phrase <a cited claim>".
-            cited_ids = {e.id for e in evidence}
-            spot = next(
-                (
-                    c.id
-                    for c in self.contested
-                    if c.id not in cited_ids and restates(core, c.text, self.common)
-                ),
-                None,
-            )
+            spot = restated_uncited(core, evidence, self.contested, self.common)
             if spot:
                 return self._drop(result, "contested", f"restates {spot}, which it does not cite")
         if label is not None:
