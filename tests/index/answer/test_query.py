@@ -132,6 +132,18 @@ def test_byline_help_and_overview_answers_quote_the_title(engine: Engine) -> Non
         assert answer.quotes and answer.quotes[0].paragraph == 0
 
 
+def test_who_wrote_it_quotes_the_credit_line_and_the_author_bio(engine: Engine) -> None:
+    article = engine.corpus.article
+    answer = engine.answer("Who wrote this article?")
+    assert answer.status == "answered" and answer.verification.passed
+    parts = {
+        article.part_of(s.id)
+        for q in answer.quotes
+        for s in article.sentences_overlapping(q.start, q.end)
+    }
+    assert {"title", "production", "bio"} <= parts
+
+
 def test_quote_falls_back_to_the_literal_words(tmp_path: Path) -> None:
     # Thresholds nothing clears: only the literal search can find the passage.
     engine = build(tmp_path, article_min_score=2.0, lexical_min_score=1000.0).engine

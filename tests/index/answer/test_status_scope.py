@@ -73,6 +73,18 @@ def test_a_name_the_corpus_never_mentions_lowers_every_cosine_of_the_scope_test(
     assert status(near, foreign=True, limits=replace(LIMITS, foreign_penalty=0.0)) == "answered"
 
 
+def test_a_foreign_name_in_a_question_naming_the_article_is_a_wrong_detail_not_another_topic() -> (
+    None
+):
+    # "According to the article, was he arrested on Avenida Quintana?"
+    near = replace(ON_ARTICLE, asked=0.88)
+    for to_article, expected in ((False, "out_of_scope"), (True, "answered")):
+        got = decide(
+            near, covered=False, named=False, limits=LIMITS, foreign=True, to_article=to_article
+        )
+        assert got == expected
+
+
 def test_defaults_keep_the_scope_test_out_of_the_way() -> None:
     defaults = replace(Thresholds(), article_min_score=0.8, background_min_score=0.85)
     assert status(replace(ON_ARTICLE, asked=0.0), limits=defaults) == "answered"
