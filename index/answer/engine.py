@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 import time
 import uuid
 from typing import Any
@@ -14,11 +13,11 @@ from langchain_core.embeddings import Embeddings
 from index.answer.contract import Answer, Carried, Verification
 from index.answer.followup import FollowUp, Resolution, annotate, resolve
 from index.answer.language import detect_language
-from index.answer.language import warm as warm_language
 from index.answer.lead import Lead, compose_lead
+from index.answer.live import LiveIndex
 from index.answer.names import name_words
 from index.answer.pipeline import Draft, IndexState, Refiner
-from index.answer.query import IntentRouter, Query, load_intents, parse
+from index.answer.query import Query, load_intents, parse
 from index.answer.records import AskContext, Candidate, LogRecord
 from index.answer.render import Rendering, render_answer
 from index.answer.sanitize import clean_question
@@ -26,25 +25,18 @@ from index.answer.status import compose_draft
 from index.answer.verify import verify
 from index.answer.views import ArticleAbout, ClaimView, article_about, claim_views
 from index.corpus.load import Corpus
-from index.search.calibration import thresholds_for
 from index.search.embeddings import EmbeddingModelError, make_embedder
-from index.search.items import build_items
-from index.search.retrieval import Hit, Retriever
-from index.search.snapshot import load_live_corpus
+from index.search.retrieval import Hit
 from index.search.store import (
     IndexUnavailable,
     ModelMismatch,
     is_not_found,
-    make_client,
-    read_pointer,
 )
 from index.settings import Settings
 from index.texts import Texts, TextsInvalid, available_languages, load_texts
 
 log = logging.getLogger(__name__)
 EXTRACTIVE = "extractive"
-RETRY_SECONDS = (1, 2, 5, 10, 30)
-POINTER_CHECK_SECONDS = 60.0
 
 
 class Engine:
@@ -61,13 +53,7 @@ class Engine:
         self.embedder = embedder
         self.log = answer_log
         self.texts = texts or load_texts()
-        self._client = client
-        self._state: IndexState | None = None
-        self._load_lock = threading.Lock()
-        self._failures = 0
-        self._next_try = 0.0
-        self._pointer_checked = time.monotonic()
-        self._router: IntentRouter | None = None
+        self._live = LiveIndex(settings, embedder, self.texts, client)
         # A refiner adds prose to the extractive draft (LLM mode); it never supplies quote text.
         self.refiner = refiner
         self.mode = refiner.mode if refiner is not None else EXTRACTIVE
@@ -100,107 +86,30 @@ class Engine:
             log.warning("%s; will retry on the next question", exc)
         return engine
 
-    # -- index state -------------------------------------------------------------------------
+    # -- index state (live.py) ---------------------------------------------------------------
 
     def load(self) -> None:
         """(Re)load the corpus and the live index version; raises IndexUnavailable/ModelMismatch."""
-        with self._load_lock:
-            try:
-                if self._client is None:
-                    self._client = make_client(self.settings)
-                pointer = read_pointer(self._client)
-                if pointer is None:
-                    raise IndexUnavailable(self.texts.lines["no_index"])
-                collection = self._client.get_collection(
-                    pointer.collection, embedding_function=None
-                )
-            except (IndexUnavailable, ModelMismatch):
-                raise
-            except Exception as exc:
-                self._client = None
-                raise IndexUnavailable(f"the vector store is unavailable: {exc}") from exc
-            expected = getattr(self.embedder, "model_id", None)
-            if expected and pointer.model_id != expected:
-                raise ModelMismatch(
-                    f"the index was built with '{pointer.model_id}' but the configured embedding "
-                    f"model is '{expected}': run `explainer reindex` or change "
-                    "EXPLAINER_EMBEDDING_MODEL"
-                )
-            # The corpus of the live version, as its reindex stored it: never the corpus
-            # directory, which may hold edits nobody reindexed (or be broken, or gone).
-            try:
-                corpus = load_live_corpus(self._client, pointer, self.settings)
-            except IndexUnavailable:
-                raise
-            except Exception as exc:
-                raise IndexUnavailable(
-                    f"the corpus snapshot of {pointer.collection} cannot be read: {exc}"
-                ) from exc
-            retriever = Retriever(build_items(corpus), collection, self.embedder)
-            thresholds = thresholds_for(pointer.model_id, self.settings, corpus.calibration)
-            self._state = IndexState.build(corpus, pointer, retriever, thresholds)
-            self._router = IntentRouter(
-                self.embedder, load_intents(), cache_dir=self.settings.data_dir
-            )
-            self._failures = 0
+        self._live.load()
 
     def reload(self) -> None:
-        self.load()
+        self._live.load()
 
     def prepare(self) -> None:
-        """Load the live version and build what the first question would otherwise build and
-        keep in the data directory: the intents' example vectors and the language model (about
-        a second and ~45 MB of peak memory off a new process's first answer)."""
-        self.load()
-        if self._router is not None:
-            self._router.prepare()
-        warm_language(self.settings.data_dir)
+        """Load the live version and build what its first question would otherwise build."""
+        self._live.prepare()
 
     def snapshot(self) -> IndexState:
         """The live index version's state (loading it if needed), for tools and tests."""
-        return self._ready_state()
-
-    def _ready_state(self) -> IndexState:
-        state = self._state
-        if state is not None:
-            self._follow_pointer(state)
-            return self._state or state
-        if time.monotonic() < self._next_try:
-            raise IndexUnavailable("the index is unavailable")
-        try:
-            self.load()
-        except IndexUnavailable:
-            self._next_try = (
-                time.monotonic() + RETRY_SECONDS[min(self._failures, len(RETRY_SECONDS) - 1)]
-            )
-            self._failures += 1
-            raise
-        assert self._state is not None
-        return self._state
-
-    def _follow_pointer(self, state: IndexState) -> None:
-        """Pick up an index that another process (a CLI reindex, another bot) switched to."""
-        now = time.monotonic()
-        if now < self._pointer_checked + POINTER_CHECK_SECONDS:
-            return
-        self._pointer_checked = now
-        try:
-            pointer = read_pointer(self._client) if self._client is not None else None
-            if pointer is not None and pointer.collection != state.pointer.collection:
-                log.info("index switched to %s; reloading", pointer.collection)
-                self.load()
-        except (IndexUnavailable, ModelMismatch) as exc:
-            log.warning("keeping index %s: %s", state.pointer.collection, exc)
-        except Exception:
-            log.exception("checking the live index version failed; keeping the loaded one")
+        return self._live.ready()
 
     @property
     def corpus(self) -> Corpus:
-        return self._ready_state().corpus
+        return self._live.ready().corpus
 
     @property
     def index_version(self) -> str | None:
-        return self._state.pointer.collection if self._state else None
+        return self._live.state.pointer.collection if self._live.state else None
 
     # -- answering ---------------------------------------------------------------------------
 
@@ -289,7 +198,7 @@ class Engine:
         hits: list[Hit] = []
         carried: Carried | None = None
         try:
-            state = self._ready_state()
+            state = self._live.ready()
             t0 = time.perf_counter()
             resolution = self._resolve(state, self.parse(state, question), follow_up)
             query, carried = resolution.query, resolution.carried
@@ -311,7 +220,7 @@ class Engine:
             )
         except (IndexUnavailable, EmbeddingModelError) as exc:
             if not isinstance(exc, EmbeddingModelError):
-                self._state = None
+                self._live.forget()
             lead = texts.lines["index_unavailable"]
             fault = f"index_unavailable: {exc}"
             return state, hits, Draft("error", [], [], lead=lead, fault=fault), carried
@@ -333,7 +242,7 @@ class Engine:
             known_words=state.retriever.known_words,
             spell=state.retriever.spelled,
             background=state.background_names,
-            router=self._router,
+            router=self._live.router,
             authors=frozenset(state.authors),
             article_words=state.article_words,
         )
@@ -359,7 +268,7 @@ class Engine:
         if language is not None:
             return language if language in supported else self.texts.language
         fallback = follow_up.language if follow_up is not None else None
-        state = self._state
+        state = self._live.state
         names = name_words(state.corpus) if state is not None else frozenset()
         return detect_language(
             question,
@@ -386,15 +295,15 @@ class Engine:
             # The loaded version may have been replaced by another process: reload once.
             if not (isinstance(exc, IndexUnavailable) or is_not_found(exc)):
                 raise
-            self._state = None
-            state = self._ready_state()
+            self._live.forget()
+            state = self._live.ready()
             return state, state.retriever.search(question)
 
     def _render(self, draft: Draft, texts: Texts | None = None) -> Rendering:
         """The default and full renderings; an answered draft without a lead of its own opens
         with the lead built from data (the top claim's note or the top card)."""
         texts = texts or self.texts
-        corpus = self._state.corpus if self._state is not None else None
+        corpus = self._live.state.corpus if self._live.state is not None else None
         lead: str | Lead | None = draft.lead
         if lead is None and draft.status == "answered" and corpus is not None:
             lead = compose_lead(draft.quotes, draft.background, corpus, texts)

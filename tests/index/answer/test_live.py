@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.answer import engine as engine_module
+from index.answer import live as live_module
 from index.answer.engine import Engine
 from index.search.reindex import reindex
 from tests.support.core import build, copy_corpus
@@ -37,7 +37,7 @@ def test_picks_up_a_new_version_on_the_pointer_check(tmp_path: Path, monkeypatch
     summary = reindex(built.settings, embedder=built.embedder)
     built.engine.answer(QUESTION)
     assert built.engine.index_version == first  # not checked again yet
-    monkeypatch.setattr(engine_module, "POINTER_CHECK_SECONDS", 0.0)
+    monkeypatch.setattr(live_module, "POINTER_CHECK_SECONDS", 0.0)
     built.engine.answer(QUESTION)
     assert built.engine.index_version == summary.collection
 
