@@ -5,7 +5,7 @@ election, and the senate confirmed her in November" holds every word of "Ana's n
 confirmation were a year before the election", not the relation: the date is the nomination's
 only. The word guards cannot see that; this reads it.
 
-A sentence's subject (its words up to the first verb, `index.llm.roles` tokens) coordinates noun
+A sentence's subject (its words up to the first verb, `index.llm.clauses` tokens) coordinates noun
 phrases ("A and B", "A, B and C", "both A and B"); its predicate runs from that verb to the end
 of its clause. Failing that, the object of its verb may ("Ana met Ben and Carl on …"; no list
 commas there), and what is said of it is the rest of the clause. Each conjunct is looked for in
@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from index.llm import roles
+from index.llm import clauses as reading
 from index.llm.guards import sentences
 from index.llm.support import MAX_MISSING_SHARE, known
 from index.search.text import tokenize
@@ -46,7 +46,7 @@ _PRONOUN = re.compile(r"\b(?:he|she|him|her|his|they|them|their)\b", re.IGNORECA
 Stems = Callable[[str], set[str]]
 
 
-def clauses(text: str, find: roles.NameSpans) -> list[str]:
+def clauses(text: str, find: reading.NameSpans) -> list[str]:
     """`text` split into clauses; a piece with no verb stays with the one before (a list)."""
     found: list[str] = []
     for sentence in sentences(text):
@@ -62,17 +62,17 @@ def clauses(text: str, find: roles.NameSpans) -> list[str]:
     return [c for c in found if c.strip()]
 
 
-def _has_verb(text: str, find: roles.NameSpans) -> bool:
-    tokens = roles.read(text, find)
-    return any(roles.finite(tokens, i) for i in range(len(tokens)))
+def _has_verb(text: str, find: reading.NameSpans) -> bool:
+    tokens = reading.read(text, find)
+    return any(reading.finite(tokens, i) for i in range(len(tokens)))
 
 
-def coordinated(sentence: str, find: roles.NameSpans) -> tuple[list[str], str] | None:
+def coordinated(sentence: str, find: reading.NameSpans) -> tuple[list[str], str] | None:
     """(the conjuncts, what the sentence says of them) when `sentence`'s subject, or else its
     verb's object, coordinates two or more noun phrases; None when neither does, or when that
     is unclear."""
-    tokens = roles.read(sentence, find)
-    verb = next((i for i in range(len(tokens)) if roles.finite(tokens, i)), None)
+    tokens = reading.read(sentence, find)
+    verb = next((i for i in range(len(tokens)) if reading.finite(tokens, i)), None)
     if not verb:
         return None
     end = _clause_end(tokens, verb + 1)
@@ -82,8 +82,8 @@ def coordinated(sentence: str, find: roles.NameSpans) -> tuple[list[str], str] |
         return conjuncts, _text(tokens[verb:end])
     # "Ana met Ben and Carl on …": the object, with no list commas, of an active verb
     # (after one auxiliary at most), ending where a preposition or another clause begins.
-    main = next((i for i in (verb, verb + 1) if i < end and roles.active_verb(tokens, i)), None)
-    if main is None or roles.opens_clause(tokens[0]) or roles.is_preposition(tokens[0]):
+    main = next((i for i in (verb, verb + 1) if i < end and reading.active_verb(tokens, i)), None)
+    if main is None or reading.opens_clause(tokens[0]) or reading.is_preposition(tokens[0]):
         return None
     stop = next(
         (
@@ -91,12 +91,12 @@ def coordinated(sentence: str, find: roles.NameSpans) -> tuple[list[str], str] |
             for j in range(main + 1, end)
             if tokens[j].text == ","
             or tokens[j].lower == "to"
-            or roles.is_preposition(tokens[j])
-            or roles.finite(tokens, j)
+            or reading.is_preposition(tokens[j])
+            or reading.finite(tokens, j)
         ),
         end,
     )
-    if stop < end and roles.finite(tokens, stop):
+    if stop < end and reading.finite(tokens, stop):
         return None  # "… met Ben and Carl resigned": another clause, not an object
     conjuncts = _conjuncts(tokens[main + 1 : stop], lists=False)
     if not conjuncts:
@@ -104,32 +104,32 @@ def coordinated(sentence: str, find: roles.NameSpans) -> tuple[list[str], str] |
     return conjuncts, _text([*tokens[: main + 1], *tokens[stop:end]])
 
 
-def _clause_end(tokens: list[roles.Token], start: int) -> int:
+def _clause_end(tokens: list[reading.Token], start: int) -> int:
     """Where the clause that goes on at tokens[start] ends: a hard mark, a clause word, or a
     comma before a conjunction."""
     return next(
         (
             j
             for j in range(start, len(tokens))
-            if roles.opens_clause(tokens[j])
+            if reading.opens_clause(tokens[j])
             or (tokens[j].text == "," and j + 1 < len(tokens) and tokens[j + 1].lower in _JOINS)
         ),
         len(tokens),
     )
 
 
-def _conjuncts(phrase: list[roles.Token], lists: bool) -> list[str] | None:
+def _conjuncts(phrase: list[reading.Token], lists: bool) -> list[str] | None:
     """The noun phrases `phrase` coordinates with "and" (and, given `lists`, commas: "A, B and
     C"); None when it coordinates none, or when a part is no plain noun phrase."""
-    if not phrase or roles.is_preposition(phrase[0]) or phrase[-1].lower == _AND:
+    if not phrase or reading.is_preposition(phrase[0]) or phrase[-1].lower == _AND:
         return None
     if not any(t.lower == _AND for t in phrase):
         return None
     if any(
-        roles.opens_clause(t) or t.lower in _OR or (t.text == "," and not lists) for t in phrase
+        reading.opens_clause(t) or t.lower in _OR or (t.text == "," and not lists) for t in phrase
     ):
         return None
-    parts: list[list[roles.Token]] = [[]]
+    parts: list[list[reading.Token]] = [[]]
     for t in phrase:
         if t.lower == _AND or t.text == ",":
             if parts[-1]:
@@ -142,11 +142,13 @@ def _conjuncts(phrase: list[roles.Token], lists: bool) -> list[str] | None:
     return texts
 
 
-def _text(tokens: list[roles.Token]) -> str:
+def _text(tokens: list[reading.Token]) -> str:
     return " ".join(t.text for t in tokens)
 
 
-def merged(sentence: str, cited: Iterable[str], find: roles.NameSpans, stems: Stems) -> str | None:
+def merged(
+    sentence: str, cited: Iterable[str], find: reading.NameSpans, stems: Stems
+) -> str | None:
     """Why `sentence` says of all the things it coordinates what what it cites says of some of
     them only, or None. `stems`: the judge's content stems of a text."""
     parsed = coordinated(sentence, find)

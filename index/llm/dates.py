@@ -19,12 +19,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from index.llm import roles
+from index.llm import clauses
+from index.llm.clauses import NameSpans, Token
 from index.llm.guards import sentences
-from index.llm.roles import NameSpans, Token
 from index.search.text import stem, words
 
-_MONTHS = frozenset(w for w in roles.CALENDAR if not w.endswith("day"))  # not the weekdays
+_MONTHS = frozenset(w for w in clauses.CALENDAR if not w.endswith("day"))  # not the weekdays
 _PARENTHETICAL = re.compile(r"\(([^()]*)\)")
 # A period after a lower-case word, then a lower-case word: a clause a cited passage ends.
 _CLAUSE_END = re.compile(r"(?<=[a-z0-9'\u2019\"\u201d])\.\s+(?=[a-z])")
@@ -64,7 +64,7 @@ def statements(text: str) -> list[str]:
     return [s for s in out if s.strip()]
 
 
-def _predicated(clause: roles.Clause) -> bool:
+def _predicated(clause: clauses.Clause) -> bool:
     """The clause's verb is what its sentence says happened: not a participle, or one after a
     form of "be", "have", an auxiliary, a name or a pronoun ("was sent", "Ana met")."""
     if not clause.participle:
@@ -75,7 +75,7 @@ def _predicated(clause: roles.Clause) -> bool:
         before = clause.tokens[i - 2]
     if before is None:
         return False
-    return bool(before.name or before.lower in _PRONOUNS or roles.finite(clause.tokens, i - 1))
+    return bool(before.name or before.lower in _PRONOUNS or clauses.finite(clause.tokens, i - 1))
 
 
 def _dated_stems(text: str, find: NameSpans) -> list[tuple[set[str], set[str]]]:
@@ -83,8 +83,8 @@ def _dated_stems(text: str, find: NameSpans) -> list[tuple[set[str], set[str]]]:
     of each statement of a cited text."""
     return [
         (
-            dates_in(roles.tokens(s, find)),
-            {stem(w) for w in words(s)} | {c.key for c in roles.verb_clauses(s, find)},
+            dates_in(clauses.tokens(s, find)),
+            {stem(w) for w in words(s)} | {c.key for c in clauses.verb_clauses(s, find)},
         )
         for s in statements(text)
     ]
@@ -95,7 +95,7 @@ def misdated(sentence: str, cited: Iterable[str], find: NameSpans) -> str | None
     date tells, or None."""
     cited = list(cited)
     read: list[tuple[set[str], set[str]]] | None = None
-    for c in roles.verb_clauses(sentence, find):
+    for c in clauses.verb_clauses(sentence, find):
         # After the verb, up to the clause's end or a comma: "Ana sent Ben to Lima on May 8".
         end = next((k for k in range(c.verb, c.end) if c.tokens[k].text == ","), c.end)
         dates = dates_in(c.tokens, c.verb, end)

@@ -33,7 +33,17 @@ from dataclasses import dataclass, field
 
 from index.answer import compose
 from index.corpus.load import Corpus
-from index.llm import attribution, coordination, dates, pairs, phrasing, quantities, roles, subjects
+from index.llm import (
+    attribution,
+    clauses,
+    coordination,
+    dates,
+    pairs,
+    phrasing,
+    quantities,
+    roles,
+    subjects,
+)
 from index.llm.attribution import Attribution, core_text
 from index.llm.contested import contested_spans, restated, restated_uncited
 from index.llm.evidence import Evidence, Shown
@@ -98,7 +108,7 @@ class Outcome:
 
 # The checks of who did what to whom that read the names of a sentence and of what it cites, in
 # the order they run: the first that finds something names the problem.
-_ROLE_CHECKS: tuple[Callable[[str, list[str], roles.NameSpans], str | None], ...] = (
+_ROLE_CHECKS: tuple[Callable[[str, list[str], clauses.NameSpans], str | None], ...] = (
     roles.reversed_role,
     subjects.reversed_subject,
     pairs.unattested_pair,
@@ -271,7 +281,7 @@ class Judge:
         return self._names.stems(text)
 
     def name_spans(self, text: str) -> tuple[str, list[tuple[int, int, list[str]]]]:
-        """The proper names in `text` and where each is (`index.llm.roles` reads them)."""
+        """The proper names in `text` and where each is (`index.llm.clauses` reads them)."""
         return self._names.spans(text)
 
     def content_stems(self, text: str, named: frozenset[str] | set[str] = frozenset()) -> set[str]:

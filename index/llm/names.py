@@ -43,7 +43,7 @@ class Names:
 
     def spans(self, text: str) -> tuple[str, list[tuple[int, int, list[str]]]]:
         """`stems`, with where each name word is: the text as read ("United States" written
-        "U.S.") and (start, end, stems) of each name word in it (`index.llm.roles` reads them)."""
+        "U.S.") and (start, end, stems) of each name word in it (`index.llm.clauses` reads them)."""
         found: list[tuple[int, int, list[str]]] = []
         text = _UNITED_STATES.sub("U.S.", text)
         for match in _NAME.finditer(text):

@@ -4,7 +4,7 @@ a cited text that tells that verb with both names.
 `index.llm.roles` catches a relation turned round ("Ben met Ana" of "Ana met Ben"); it abstains
 when the cited texts never relate the two names at all, and so cannot see "Carl met Ben" made
 of "Ana met Ben" and "Carl sent messages" (each name and the verb are cited, the pair is not).
-Shallow like the rest: names are the corpus's, verbs `roles`' reading, and only a direct object
+Shallow like the rest: names are the corpus's, verbs `clauses`' reading, and only a direct object
 counts ("Carl met Ben", not "Carl met with officials from Ben's office").
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from index.llm import roles
-from index.llm.roles import NameSpans
+from index.llm import clauses
+from index.llm.clauses import NameSpans
 
 
 def unattested_pair(sentence: str, cited: Iterable[str], find: NameSpans) -> str | None:
@@ -22,12 +22,12 @@ def unattested_pair(sentence: str, cited: Iterable[str], find: NameSpans) -> str
     names, or None."""
     cited = list(cited)
     read: list[tuple[set[str], frozenset[str]]] | None = None  # (verbs, names) of each cited text
-    for c in roles.verb_clauses(sentence, find):
+    for c in clauses.verb_clauses(sentence, find):
         tokens, i = c.tokens, c.verb
-        if c.participle and not roles.active_verb(tokens, i):
+        if c.participle and not clauses.active_verb(tokens, i):
             continue
         subject = tokens[i - 1] if i > c.start else None
-        after = [t for t in tokens[i + 1 : c.end] if t.lower not in roles.DETERMINERS]
+        after = [t for t in tokens[i + 1 : c.end] if t.lower not in clauses.DETERMINERS]
         if not (subject and subject.name and after and after[0].name) or subject.possessive:
             continue
         # The object's phrase may hold several names ("Ana's minister Ben Cole"): any one.
@@ -43,4 +43,4 @@ def unattested_pair(sentence: str, cited: Iterable[str], find: NameSpans) -> str
 
 
 def _verbs_and_names(text: str, find: NameSpans) -> tuple[set[str], frozenset[str]]:
-    return {c.key for c in roles.verb_clauses(text, find)}, roles.names_of(text, find)
+    return {c.key for c in clauses.verb_clauses(text, find)}, clauses.names_of(text, find)

@@ -21,9 +21,9 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from index.llm import roles
+from index.llm import clauses
+from index.llm.clauses import NameSpans, Token
 from index.llm.guards import sentences
-from index.llm.roles import NameSpans, Token
 
 _WORDS = {
     w: n
@@ -64,7 +64,7 @@ def _key(tokens: list[Token], i: int) -> tuple[str, int] | None:
     if _DIGITS.fullmatch(word):
         prev = tokens[i - 1].lower if i > 0 else ""
         value = word.rstrip(".,").replace(",", "")
-        if _YEAR.fullmatch(value) or prev in roles.CALENDAR or nxt in roles.CALENDAR:
+        if _YEAR.fullmatch(value) or prev in clauses.CALENDAR or nxt in clauses.CALENDAR:
             return None
         return value, 1
     first, _, rest = word.partition("-")
@@ -83,7 +83,7 @@ def _key(tokens: list[Token], i: int) -> tuple[str, int] | None:
 
 def _bounds(tokens: list[Token], i: int) -> tuple[int, int]:
     def stop(t: Token) -> bool:
-        return t.text in _MARKS or roles.opens_clause(t)
+        return t.text in _MARKS or clauses.opens_clause(t)
 
     start = next((j + 1 for j in range(i - 1, -1, -1) if stop(tokens[j])), 0)
     end = next((j for j in range(i + 1, len(tokens)) if stop(tokens[j])), len(tokens))
@@ -92,7 +92,7 @@ def _bounds(tokens: list[Token], i: int) -> tuple[int, int]:
 
 def mentions(sentence: str, find: NameSpans) -> Iterator[Mention]:
     """The quantities of one sentence, each with its clause's names."""
-    tokens = roles.tokens(sentence, find)
+    tokens = clauses.tokens(sentence, find)
     i = 0
     while i < len(tokens):
         found = _key(tokens, i)
@@ -120,7 +120,7 @@ def _owner(tokens: list[Token], j: int, start: int) -> bool:
     if t.possessive:
         return True
     k = j - 1
-    while k >= start and tokens[k].lower in roles.DETERMINERS:
+    while k >= start and tokens[k].lower in clauses.DETERMINERS:
         k -= 1
     return k >= start and tokens[k].lower == "of"
 
@@ -134,13 +134,13 @@ def misbound(
     `neutral` names (the authors', the publication's) are no one's."""
     theirs: list[tuple[Mention, frozenset[str]]] | None = None
     for text in sentences(sentence):
-        every = roles.names_of(text, find) - neutral
+        every = clauses.names_of(text, find) - neutral
         for mine in mentions(text, find):
             if theirs is None:
                 theirs = [
                     (m, names)
                     for c in cited
-                    for names in [roles.names_of(c, find)]
+                    for names in [clauses.names_of(c, find)]
                     for s in sentences(c)
                     for m in mentions(s, find)
                 ]

@@ -1,7 +1,7 @@
 """Who spoke to whom, when no one is named: a summary sentence may not make the subject of a verb
 a thing (a common noun) that what it cites puts after that verb.
 
-`index.llm.roles` reads the sides of proper names; "the press announced that she would resign"
+`index.llm.clauses` reads the sides of proper names; "the press announced that she would resign"
 made of "she announced to the press that she would resign" moves no name. This reads, in each
 clause of the sentence, a subject written as a determiner and a common noun just before an
 active verb ("the press announced", "an aide said"), and where the cited texts put that noun
@@ -14,15 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from index.llm import roles
-from index.llm.roles import NameSpans
+from index.llm import clauses
+from index.llm.clauses import NameSpans
 from index.search.text import STOPWORDS, fold, stem
 
 
-def _subject(clause: roles.Clause) -> str | None:
+def _subject(clause: clauses.Clause) -> str | None:
     """The stem of the common noun just before the clause's active verb, after a determiner."""
     tokens, i = clause.tokens, clause.verb
-    if i < 2 or i - 2 < clause.start or not roles.active_verb(tokens, i):
+    if i < 2 or i - 2 < clause.start or not clauses.active_verb(tokens, i):
         return None
     noun, before = tokens[i - 1], tokens[i - 2]
     word = fold(noun.text)
@@ -31,7 +31,7 @@ def _subject(clause: roles.Clause) -> str | None:
         or not noun.text.isalpha()
         or not noun.text[:1].islower()
         or word in STOPWORDS
-        or before.lower not in roles.DETERMINERS
+        or before.lower not in clauses.DETERMINERS
     ):
         return None
     return stem(word)
@@ -41,26 +41,26 @@ def _sides(cited: Iterable[str], find: NameSpans, key: str, noun: str) -> set[st
     """The sides of verb `key` the cited texts put `noun` on."""
     sides: set[str] = set()
     for text in cited:
-        for c in roles.verb_clauses(text, find):
+        for c in clauses.verb_clauses(text, find):
             if c.key != key:
                 continue
-            active = roles.active_verb(c.tokens, c.verb)
+            active = clauses.active_verb(c.tokens, c.verb)
             for j in range(c.start, c.end):
                 t = c.tokens[j]
                 if j == c.verb or t.in_name or stem(fold(t.text)) != noun:
                     continue
                 if active:
-                    sides.add(roles.SUBJECT if j < c.verb else roles.OBJECT)
+                    sides.add(clauses.SUBJECT if j < c.verb else clauses.OBJECT)
                 elif j < c.verb:  # "the press was told": the object of a passive verb
-                    sides.add(roles.OBJECT)
+                    sides.add(clauses.OBJECT)
                 elif _after_by(c.tokens, j, c.verb):  # "arrested by the military": its agent
-                    sides.add(roles.SUBJECT)
+                    sides.add(clauses.SUBJECT)
     return sides
 
 
-def _after_by(tokens: list[roles.Token], j: int, verb: int) -> bool:
+def _after_by(tokens: list[clauses.Token], j: int, verb: int) -> bool:
     k = j - 1
-    while k > verb and tokens[k].lower in roles.DETERMINERS:
+    while k > verb and tokens[k].lower in clauses.DETERMINERS:
         k -= 1
     return tokens[k].lower == "by"
 
@@ -69,10 +69,10 @@ def reversed_subject(sentence: str, cited: Iterable[str], find: NameSpans) -> st
     """Why `sentence` makes a thing the subject of a verb that what it cites puts it after, or
     None."""
     cited = list(cited)
-    for c in roles.verb_clauses(sentence, find):
+    for c in clauses.verb_clauses(sentence, find):
         noun = _subject(c)
         if noun is None:
             continue
-        if _sides(cited, find, c.key, noun) == {roles.OBJECT}:
+        if _sides(cited, find, c.key, noun) == {clauses.OBJECT}:
             return f"{noun}: subject of '{c.key}' here, its object in what it cites"
     return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.llm import roles
+from index.llm import clauses, roles
 from index.llm.judge import Judge
 from tests.index.llm.test_evidence import judge_one
 
@@ -55,7 +55,7 @@ def test_a_passive_rephrasing_keeps_the_roles(judge):
     passive = "Castillo was arrested by the police."
     assert reversal(judge, passive, active) is None
     assert reversal(judge, active, passive) is None
-    assert roles.relations(passive, judge.name_spans)["arrest"] == {"castillo": {roles.OBJECT}}
+    assert clauses.relations(passive, judge.name_spans)["arrest"] == {"castillo": {clauses.OBJECT}}
 
 
 def test_a_passive_that_swaps_the_agent_is_a_reversal(judge):
