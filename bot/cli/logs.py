@@ -22,9 +22,10 @@ from index import LABELS, STATUSES, Settings, get_settings
 from index.log.article_source import logged_article, served_article
 from index.log.context import detail_json
 from index.log.export import eval_export, to_csv, to_jsonl
-from index.log.query import MAX_ID, MAX_LIMIT, iso, parse_when
+from index.log.query import MAX_ID, MAX_LIMIT
 from index.log.stats import Embed
 from index.log.store import AnswerLog, AnswerLogError, AnswerLogMissing, LogFilter
+from index.log.when import iso, parse_when
 
 COMMANDS = ("list", "show", "review", "export", "stats", "path", "backup", "prune")
 LOGS_HELP = "The answer log without SQL: " + ", ".join(COMMANDS) + "."

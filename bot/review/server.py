@@ -33,8 +33,9 @@ from bot.settings import BotSettings, get_bot_settings, settings_error_line
 from index import LABELS, STATUSES
 from index.log.article_source import logged_article, served_article
 from index.log.context import highlight
-from index.log.query import FEEDBACK_FILTERS, MAX_ID, VERDICTS, parse_when
+from index.log.query import FEEDBACK_FILTERS, MAX_ID, VERDICTS
 from index.log.store import AnswerLog, AnswerLogError, LogFilter, UnknownAnswer
+from index.log.when import parse_when
 from index.texts import load_texts
 
 # The most answers one page lists.

@@ -11,7 +11,8 @@ from typing import Any
 from index.answer.contract import LABELS, STATUSES
 from index.log.database import LogDatabase
 from index.log.errors import UnknownAnswer
-from index.log.query import RATINGS, VERDICTS, Rating, VerdictName, iso
+from index.log.query import RATINGS, VERDICTS, Rating, VerdictName
+from index.log.when import iso
 
 
 def check_gold(gold: Sequence[dict[str, Any]] | None) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from index.log.database import LogDatabase
 from index.log.errors import AnswerLogError
-from index.log.query import iso
+from index.log.when import iso
 
 
 def backup(database: LogDatabase, target: Path | str) -> Path:

@@ -6,10 +6,11 @@ import json
 import re
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any, Literal
 
 from index.answer.contract import LABELS, STATUSES, Answer
+from index.log.when import EARLIEST, LATEST, aware, iso
 
 Rating = Literal["up", "down"]
 VerdictName = Literal["correct", "incorrect", "needs-fix"]
@@ -20,60 +21,12 @@ FEEDBACK_FILTERS: tuple[FeedbackFilter, ...] = ("up", "down", "none")
 # The statuses that mean the corpus had nothing (or nothing in the article) for the question.
 GAP_STATUSES = ("no_article_match", "out_of_scope")
 
-_RELATIVE = re.compile(r"^(\d{1,9})\s*([mhdw])$")
-# Times outside these are refused by every filter (a `--until 9999-12-31` cannot overflow).
-EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
-LATEST = datetime(9999, 1, 1, tzinfo=UTC)
 # Discord ids (and SQLite integers) are below 2**63.
 MAX_ID = 2**63 - 1
 # The most rows one listing returns (the CLI's --limit, the review page's limit).
 MAX_LIMIT = 10_000
 MIN_ID_PREFIX = 6
-_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
-
-
-def iso(moment: datetime) -> str:
-    """The one timestamp format of the log: UTC, ISO 8601, milliseconds (sorts as text)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
-
-
-def parse_when(text: str, *, now: datetime | None = None, end_of_day: bool = False) -> datetime:
-    """Read `2024-05-01`, an ISO date-time (naive = UTC) or a relative `30m`, `24h`, `7d`, `2w`.
-
-    With `end_of_day`, a bare date means the end of that day (so `--until 2024-05-01` includes it).
-    """
-    value = text.strip()
-    now = now or datetime.now(UTC)
-    match = _RELATIVE.match(value)
-    try:
-        if match:
-            moment = now - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
-        else:
-            try:
-                moment = datetime.fromisoformat(value)
-            except ValueError:
-                raise ValueError(
-                    f"not a date or time: {text!r} (use 2024-05-01, 2024-05-01T12:00, or 24h / 7d)"
-                ) from None
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=UTC)
-            if end_of_day and len(value) == 10:
-                moment += timedelta(days=1)
-        if not EARLIEST <= moment <= LATEST:
-            raise OverflowError
-    except OverflowError:
-        raise ValueError(
-            f"date or time out of range: {text!r} (use a time between "
-            f"{EARLIEST.date()} and {LATEST.date()}, or a span such as 7d)"
-        ) from None
-    return moment
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def fts_query(text: str) -> str:
@@ -118,7 +71,7 @@ class LogFilter:
             if number is not None and not 0 <= number <= MAX_ID:
                 raise ValueError(f"{place} id out of range: {number} (ids are below 2**63)")
         for name, moment in (("since", self.since), ("until", self.until)):
-            if moment is not None and not EARLIEST <= _aware(moment) <= LATEST:
+            if moment is not None and not EARLIEST <= aware(moment) <= LATEST:
                 raise ValueError(f"{name} out of range: {moment.isoformat()}")
 
 

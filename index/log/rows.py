@@ -9,7 +9,7 @@ from datetime import datetime
 
 from index.answer.records import LogRecord
 from index.log.database import LogDatabase
-from index.log.query import iso
+from index.log.when import iso
 
 
 def insert_record(database: LogDatabase, record: LogRecord, at: datetime) -> None:

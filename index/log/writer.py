@@ -14,8 +14,8 @@ from pathlib import Path
 from index.answer.records import LogRecord
 from index.log.database import LogDatabase
 from index.log.errors import AnswerLogError, AnswerLogUnavailable
-from index.log.query import iso
 from index.log.rows import insert_record
+from index.log.when import iso
 
 log = logging.getLogger("index.log.store")  # the answer log's one logger (the CLI prints it)
 
