@@ -21,11 +21,11 @@ from typing import Any, TypeVar
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from index.answer import compose
 from index.answer.contract import BackgroundItem, Quote
 from index.answer.pipeline import Draft, IndexState
 from index.corpus.card import METADATA_FACT_ID
 from index.corpus.load import Corpus
+from index.llm.assembly import assemble_background, assemble_quotes, drop_unshown
 from index.llm.client import (
     NO_FORMAT,
     LLMConfigError,
@@ -38,8 +38,8 @@ from index.llm.client import (
     parse_spec,
     rejects_format,
 )
-from index.llm.evidence import Evidence, Shown
-from index.llm.judge import Checked, Judge, Outcome
+from index.llm.evidence import Shown
+from index.llm.judge import Judge, Outcome
 from index.llm.prompt import Context, build_context, load_llm_texts, prompts_hash, render_messages
 from index.llm.reply import Reply, ReplyError, message_text, parse_reply, reply_schema
 from index.llm.similarity import Similarity
@@ -294,9 +294,9 @@ class LLMRefiner:
         outcome = self.judge(state).judge(reply, shown)
         self.last_outcome = outcome
         quotes, background = self._assemble(corpus, draft, outcome)
-        if _drop_unshown(outcome, quotes, background):
+        if drop_unshown(outcome, quotes, background):
             quotes, background = self._assemble(corpus, draft, outcome)
-            _drop_unshown(outcome, quotes, background)
+            drop_unshown(outcome, quotes, background)
         for c in outcome.sentences:
             if c.dropped:
                 log.info("llm sentence dropped by %s (%s): %r", c.dropped, c.detail, c.raw[:160])
@@ -323,77 +323,6 @@ class LLMRefiner:
         key = NOTICE_OF.get(kind, "unavailable")
         notice = self._texts.lines.get(f"llm_{key}") or self._llm_texts.notices[key]
         return draft.but(summary=None, notice=notice, fault=f"llm_{kind}")
-
-
-def assemble_quotes(
-    corpus: Corpus, drafted: list[Quote], cited: list[Evidence], settings: Settings
-) -> list[Quote]:
-    """The draft's best quote first, then the passages the kept sentences cite, then the draft's
-    other quotes, within the answer's quote budget."""
-    spans = [(q.start, q.end) for q in drafted[:1]]
-    spans += [(e.passage.segment.start, e.passage.segment.end) for e in cited if e.passage]
-    spans += [(q.start, q.end) for q in drafted[1:]]
-    existing = {(q.start, q.end): q for q in drafted}
-    chosen: list[Quote] = []
-    used = 0
-    for start, end in dict.fromkeys(spans):
-        if len(chosen) >= settings.max_quotes:
-            break
-        length = end - start
-        if chosen and used + length > settings.max_quote_chars:
-            continue
-        quote = existing.get((start, end)) or compose.make_quote(corpus, start, end)
-        if quote is not None:
-            chosen.append(quote)
-            used += length
-    return chosen
-
-
-def assemble_background(
-    corpus: Corpus, draft: Draft, cited: list[Evidence], quotes: list[Quote], settings: Settings
-) -> list[BackgroundItem]:
-    """The draft's first card, the cited facts, the draft's other cards, then the facts linked to
-    newly quoted disputed claims and allegations."""
-    drafted = {b.fact_id: b for b in draft.background}
-    wanted = [b.fact_id for b in draft.background[:1]]
-    wanted += [e.id for e in cited if e.kind == "fact"]
-    wanted += [b.fact_id for b in draft.background[1:]]
-    old = {(q.start, q.end) for q in draft.quotes}
-    for quote in quotes:
-        if (quote.start, quote.end) not in old and quote.label in ("disputed", "allegation"):
-            for cid in quote.claim_ids:
-                wanted.extend(corpus.claim(cid).fact_ids[: compose.LINKED_FACTS_PER_QUOTE])
-    chosen: list[BackgroundItem] = []
-    for fid in dict.fromkeys(wanted):
-        if len(chosen) >= settings.max_background + 2:
-            break
-        if fid in drafted:
-            chosen.append(drafted[fid])
-        elif fid in corpus.facts:
-            chosen.append(compose.fact_item(corpus, fid))
-    return chosen
-
-
-def _drop_unshown(outcome: Outcome, quotes: list[Quote], background: list[BackgroundItem]) -> bool:
-    """Drop kept sentences none of whose evidence the answer shows; True if any was dropped."""
-    spans = {(q.start, q.end) for q in quotes}
-    facts = {b.fact_id for b in background}
-    dropped = False
-    for c in outcome.kept:
-        if not any(_visible(e, spans, facts) for e in c.evidence):
-            _mark(c, "unshown", "none of what it cites fits in the answer")
-            dropped = True
-    return dropped
-
-
-def _visible(e: Evidence, spans: set[tuple[int, int]], facts: set[str]) -> bool:
-    if e.passage is not None:
-        return (e.passage.segment.start, e.passage.segment.end) in spans
-    return e.id in facts
-
-
-def _mark(c: Checked, guard: str, detail: str) -> None:
-    c.dropped, c.detail = guard, detail
 
 
 def make_refiner(
