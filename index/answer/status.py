@@ -147,9 +147,9 @@ def decide(
     one of them (`ask_min_score`); a name the corpus never mentions lowers every cosine of that
     test (`foreign_penalty`), unless the question names the article; one nearer a question the
     curators say the corpus does not answer than to every one they say it does (by
-    `off_topic_margin`) is off topic. Then whether the
-    article speaks to it or only the background: a question naming someone only the background
-    names (`elsewhere`: "Ann Smith"), and no rare name of the article, is the background's;
+    `off_topic_margin`) is off topic. Then whether the article speaks to it or only the
+    background: a question naming someone only the background names (`elsewhere`: "Ann
+    Smith"), and no rare name of the article, is the background's;
     so is one the beyond-the-article model says asks what only the background answers
     (`asks_beyond`: "is she still in prison?"). A question that names the article or its
     writers (`to_article`: "what do the authors say about …") asks what the article says: the
