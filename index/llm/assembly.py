@@ -1,5 +1,5 @@
 """What an answer in LLM mode shows once its summary is judged: the quotes and the background
-cards, the draft's best of each first and what the kept sentences cite after; a kept sentence
+cards: every quote of the draft (its best first), then what the kept sentences cite; a kept sentence
 none of whose evidence fits in the answer is dropped (`unshown`)."""
 
 from __future__ import annotations
@@ -16,11 +16,16 @@ from index.settings import Settings
 def assemble_quotes(
     corpus: Corpus, drafted: list[Quote], cited: list[Evidence], settings: Settings
 ) -> list[Quote]:
-    """The draft's best quote first, then the passages the kept sentences cite, then the draft's
-    other quotes, within the answer's quote budget."""
-    spans = [(q.start, q.end) for q in drafted[:1]]
-    spans += [(e.passage.segment.start, e.passage.segment.end) for e in cited if e.passage]
-    spans += [(q.start, q.end) for q in drafted[1:]]
+    """Every quote of the draft, its best first and those the kept sentences cite next, then the
+    passages they cite that the draft lacks, as far as the answer's quote budget allows: the model
+    may reorder and add to what retrieval found, never displace it (the draft's quotes fit the
+    budget already), so the answer holds every passage the extractive answer holds."""
+    drafted_spans = [(q.start, q.end) for q in drafted]
+    cited_spans = [(e.passage.segment.start, e.passage.segment.end) for e in cited if e.passage]
+    spans = drafted_spans[:1]
+    spans += [s for s in cited_spans if s in drafted_spans]
+    spans += drafted_spans[1:]
+    spans += [s for s in cited_spans if s not in drafted_spans]
     existing = {(q.start, q.end): q for q in drafted}
     chosen: list[Quote] = []
     used = 0
