@@ -153,7 +153,8 @@ def decide(
     so is one the beyond-the-article model says asks what only the background answers
     (`asks_beyond`: "is she still in prison?"). A question that names the article or its
     writers (`to_article`: "what do the authors say about …") asks what the article says: the
-    article answers it whenever it matches.
+    article answers it whenever it matches, unless the beyond model says it asks what only the
+    background tells.
     """
     if signals.off_topic - intent_rival(signals) >= limits.off_topic_margin:
         return "out_of_scope"
@@ -185,8 +186,11 @@ def decide(
         return "answered" if signals.asked_article else "no_article_match"
     if article and to_article and not (elsewhere and not named):
         # (Asking whether the article names someone only the background names is answered by
-        # the background: "do the authors mention Ann Smith at all?")
-        return "answered"
+        # the background: "do the authors mention Ann Smith at all?"; so is asking whether it
+        # tells what only the background tells: "do the writers say anything about the
+        # charges he faced later?")
+        if covered or not asks_beyond(signals, limits):
+            return "answered"
     bonus = limits.named_bonus if named else 0.0
     lead = signals.background_lead()
     background_only = (

@@ -62,13 +62,10 @@ def test_a_question_the_model_says_asks_beyond_the_article_goes_to_the_backgroun
 
 
 def test_a_question_to_the_article_stays_with_the_article_when_it_matches() -> None:
-    # "What do the authors say happened to her?": what the article says, not what followed.
+    # "What do the authors say about the ambassador?": what the article says, even when a card
+    # matches better.
     with_model = replace(LIMITS, beyond=MODEL)
-    beyond = replace(CLOSE, beyond=0.9)
-    assert decide(beyond, covered=False, named=False, limits=with_model, to_article=True) == (
-        "answered"
-    )
-    far_ahead = replace(beyond, fact_dense=0.99)  # the background leads by more than the margin
+    far_ahead = replace(CLOSE, fact_dense=0.99, beyond=0.2)  # the card leads by over the margin
     assert decide(far_ahead, covered=False, named=False, limits=with_model) == "no_article_match"
     assert decide(far_ahead, covered=False, named=False, limits=with_model, to_article=True) == (
         "answered"
@@ -76,6 +73,23 @@ def test_a_question_to_the_article_stays_with_the_article_when_it_matches() -> N
     unmatched = replace(far_ahead, article_dense=0.5)  # the article does not match: background
     assert decide(unmatched, covered=False, named=False, limits=with_model, to_article=True) == (
         "no_article_match"
+    )
+
+
+def test_a_question_to_the_article_about_what_only_the_background_tells_goes_to_it() -> None:
+    # "Do the writers say anything about the charges he faced later?"
+    with_model = replace(LIMITS, beyond=MODEL)
+    beyond = replace(CLOSE, beyond=0.9)
+    assert decide(beyond, covered=False, named=False, limits=with_model, to_article=True) == (
+        "no_article_match"
+    )
+    # Below the model's operating point, or every word of it in the article: the article's.
+    below = replace(beyond, beyond=0.6)
+    assert decide(below, covered=False, named=False, limits=with_model, to_article=True) == (
+        "answered"
+    )
+    assert decide(beyond, covered=True, named=False, limits=with_model, to_article=True) == (
+        "answered"
     )
 
 
