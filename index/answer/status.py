@@ -184,13 +184,12 @@ def decide(
     if not (article or on_background):
         # On topic by the curated questions alone: the nearest one says where its answer is.
         return "answered" if signals.asked_article else "no_article_match"
-    if article and to_article and not (elsewhere and not named):
-        # (Asking whether the article names someone only the background names is answered by
-        # the background: "do the authors mention Ann Smith at all?"; so is asking whether it
-        # tells what only the background tells: "do the writers say anything about the
-        # charges he faced later?")
-        if covered or not asks_beyond(signals, limits):
-            return "answered"
+    # (Asking whether the article names someone only the background names is answered by the
+    # background: "do the authors mention Ann Smith at all?"; so is asking whether it tells what
+    # only the background tells: "do the writers say anything about the charges he faced later?")
+    beyond = not covered and asks_beyond(signals, limits)
+    if article and to_article and not (elsewhere and not named) and not beyond:
+        return "answered"
     bonus = limits.named_bonus if named else 0.0
     lead = signals.background_lead()
     background_only = (
@@ -198,7 +197,7 @@ def decide(
         and on_background
         and (lead - bonus >= limits.no_article_margin or (elsewhere and not named))
     )
-    if article and not background_only and (covered or not asks_beyond(signals, limits)):
+    if article and not background_only and not beyond:
         return "answered"
     return "no_article_match"
 
