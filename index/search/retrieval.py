@@ -14,7 +14,7 @@ from index.answer.records import Candidate
 from index.search.bm25 import BM25
 from index.search.items import Item
 from index.search.text import STOPWORDS as _STOPWORDS
-from index.search.text import tokenize, words
+from index.search.text import query_terms, tokenize, words
 
 # A small k: with a corpus this size, ranks past the first dozen carry no signal.
 RRF_K = 10
@@ -118,7 +118,7 @@ class Retriever:
         return len(words) >= 2 and any(words <= sentence for sentence in self._sentences)
 
     def lexical(self, question: str) -> dict[str, float]:
-        tokens = self.correct(tokenize(question))
+        tokens = query_terms(self.correct(tokenize(question)))
         if not tokens:
             return {}
         scores = self._bm25.scores(tokens)

@@ -1,0 +1,22 @@
+"""The lexical side of the hybrid search, on the synthetic corpus with the fake embedder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.support.core import build, write_synthetic_corpus
+
+
+def test_a_word_of_claiming_in_the_question_scores_nothing(tmp_path: Path) -> None:
+    # "claims" is a word of the card, not of the topic asked about: the question asks what the
+    # authors claim about pears, and only the pears sentence should match lexically.
+    corpus_dir = write_synthetic_corpus(tmp_path / "corpus")
+    fact = corpus_dir / "background" / "volcano-eruption.md"
+    fact.write_text(fact.read_text().replace("sulphurous gas.", "sulphurous gas, claims say."))
+    built = build(tmp_path / "data", corpus_dir)
+    retriever = built.engine.snapshot().retriever
+    scores = retriever.lexical("What do the authors claim about pears?")
+    assert scores and all(retriever.items[i].kind != "fact" for i in scores)
+    assert retriever.lexical("claims") and any(
+        retriever.items[i].kind == "fact" for i in retriever.lexical("claims")
+    )
