@@ -29,6 +29,12 @@ _ARTICLE_SOURCE = (
     r"(?:{names}authors?|article|piece|op-?ed|essay|writers?|documents?|text|passages?)\b"
     r"|\b(?:in\s+)?their\s+(?:view|account|telling|reading|opinion|interpretation)\b"
 )
+# "It mentions …", "It also says …" at the start of a summary sentence: "it" is the article.
+_IT_SAYS = re.compile(
+    r"^it\s+(?:\w+\s+){0,2}?(?:alleges?|claims?|says?|writes?|states?|argues?|asserts?|"
+    r"suggests?|contends?|mentions?|notes?|reports?|describes?)\b",
+    re.IGNORECASE,
+)
 _INNER_CAPITAL = re.compile(r"(?<=[a-z,;] )([A-Z][A-Za-z]*)")
 
 
@@ -53,7 +59,10 @@ class Attribution:
         )
 
     def to_article(self, text: str) -> bool:
-        """The sentence names the article or its authors as the source of what it says."""
+        """The sentence names the article or its authors as the source of what it says, or
+        opens with "It mentions …" (the article, in a summary of it)."""
+        if _IT_SAYS.match(text.strip()):
+            return True
         return bool(self._to_article.search(text)) and attributed(text, self.authors)
 
     def replaces_lead_in(self, text: str, core: str, to_article: bool) -> bool:

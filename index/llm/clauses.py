@@ -327,6 +327,11 @@ class Clause:
     end: int
 
 
+def passive(c: Clause) -> bool:
+    """The clause's verb is a passive participle ("was arrested", "sent by")."""
+    return c.participle and _passive(c.tokens, c.verb)
+
+
 def verb_clauses(text: str, find: NameSpans) -> Iterator[Clause]:
     for sentence in sentences(text):
         tokens = read(sentence, find)
@@ -344,7 +349,7 @@ def relations(text: str, find: NameSpans) -> Relations:
     """For each verb of `text`, the sides it puts each name on."""
     found: Relations = {}
     for c in verb_clauses(text, find):
-        passive = c.participle and _passive(c.tokens, c.verb)
+        inverted = passive(c)
         sides = found.setdefault(c.key, {})
         for j in range(c.start, c.end):
             t = c.tokens[j]
@@ -355,8 +360,8 @@ def relations(text: str, find: NameSpans) -> Relations:
             if j < c.verb:  # before the verb: its subject, or a passive verb's object
                 if governor in _PREPOSITIONS:
                     continue
-                side = OBJECT if passive else SUBJECT
-            elif passive:  # after a passive verb: its agent only after "by"
+                side = OBJECT if inverted else SUBJECT
+            elif inverted:  # after a passive verb: its agent only after "by"
                 if governor != "by":
                     continue
                 side = SUBJECT

@@ -27,9 +27,11 @@ from index.llm.clauses import (
     cited_relations,
     governing_word,
     is_name,
+    passive,
     relations,
     verb_clauses,
 )
+from index.llm.guards import sentences
 
 
 def reversed_role(sentence: str, cited: Iterable[str], find: NameSpans) -> str | None:
@@ -68,6 +70,57 @@ def unsupported_agent(sentence: str, cited: Iterable[str], find: NameSpans) -> s
         theirs = cited_relations(cited, find) if theirs is None else theirs
         if SUBJECT not in theirs.get(c.key, {}).get(agent.name, set()):
             return f"{agent.name}: agent of '{c.key}' here, not in what it cites"
+    return None
+
+
+# Pronouns that stand for a person as the subject of a verb.
+_PERSONAL_SUBJECTS = frozenset("he she they".split())
+
+
+def pronoun_subjects(cited: Iterable[str], find: NameSpans) -> dict[str, set[str]]:
+    """For each verb of the cited texts whose subject is a personal pronoun ("She worked with
+    …"), the names that pronoun may stand for: every name before it, in its sentence or an
+    earlier one of the same text (a passage's words hold its sentence and the one before). No
+    resolution: "Lisa Kenna, as its ambassador to Lima. She met …" gives both, and the check
+    below only asks that the name be among them."""
+    found: dict[str, set[str]] = {}
+    for text in cited:
+        earlier: list[str] = []  # the names of the text's earlier sentences, in order
+        for sentence in sentences(text):
+            tokens: list = []
+            for c in verb_clauses(sentence, find):
+                tokens, i = c.tokens, c.verb
+                if passive(c) or i < 1 or tokens[i - 1].lower not in _PERSONAL_SUBJECTS:
+                    continue
+                named = earlier + [t.name for t in tokens[: i - 1] if is_name(t) and t.name]
+                if named:
+                    found.setdefault(c.key, set()).update(named)
+            earlier += [t.name for t in tokens if is_name(t) and t.name]
+    return found
+
+
+def swapped_pronoun_subject(sentence: str, cited: Iterable[str], find: NameSpans) -> str | None:
+    """The name `sentence` makes the subject of a verb whose subject the cited texts give only as
+    a pronoun, when no name before that pronoun is it, or None: "Keiko Fujimori … She worked with
+    men who …" does not support "Lisa Kenna worked with men who …". A name the cited texts also
+    make that verb's subject is no swap; a verb no pronoun is subject of is left to the other
+    checks."""
+    cited = list(cited)
+    pronouns: dict[str, set[str]] | None = None
+    theirs: Relations | None = None
+    for key, sides in relations(sentence, find).items():
+        for name, side in sides.items():
+            if side != {SUBJECT}:
+                continue
+            pronouns = pronoun_subjects(cited, find) if pronouns is None else pronouns
+            stands_for = pronouns.get(key)
+            if not stands_for or name in stands_for:
+                continue
+            theirs = cited_relations(cited, find) if theirs is None else theirs
+            if SUBJECT in theirs.get(key, {}).get(name, set()):
+                continue
+            others = ", ".join(sorted(stands_for))
+            return f"{name}: subject of '{key}' here, a pronoun after {others} cited"
     return None
 
 

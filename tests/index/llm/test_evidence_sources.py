@@ -21,6 +21,15 @@ def test_crediting_the_article_with_a_fact_card_stays_a_misattribution(judge, co
         assert judge_one(judge, corpus, sentence, cites).dropped == "misattributed"
 
 
+def test_it_mentions_credits_the_article_with_what_only_a_card_says(judge, corpus):
+    # In a summary of the article, "It also mentions …" is the article speaking.
+    for lead in ("It mentions", "It also mentions", "It says that"):
+        sentence = f"{lead} {ESCORT[0].lower()}{ESCORT[1:]}"
+        checked = judge_one(judge, corpus, sentence, ("castillo-arrest-escort",))
+        assert checked.dropped == "misattributed", (lead, checked.dropped, checked.detail)
+    assert judge_one(judge, corpus, ESCORT, ("castillo-arrest-escort",)).dropped is None
+
+
 def citing_the_oligarchy(judge, corpus, sentence: str):
     """`sentence` judged as a summary sentence citing the oligarchy passage (an opinion)."""
     return judge_one(judge, corpus, sentence, ("oligarchy-pressure",))

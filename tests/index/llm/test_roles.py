@@ -197,3 +197,49 @@ def test_the_judge_drops_two_cited_events_joined_into_one(judge, corpus):
         "roles",
         "prefectur: place of 'arrest' here, not in what it cites",
     )
+
+
+FUJIMORI = (
+    "Ever since his election in July 2021, his opponent in the presidential election, Keiko "
+    "Fujimori, and her associates have tried to block his ascension to the presidency. She worked "
+    "with men who have close ties with the U.S. government and its intelligence agencies."
+)
+
+
+def swap(judge: Judge, sentence: str, cited: str) -> str | None:
+    return roles.swapped_pronoun_subject(sentence, [cited], judge.name_spans)
+
+
+def test_another_name_given_a_pronouns_verb_is_a_swap(judge):
+    for who, key in (("Lisa Kenna", "kenna"), ("Pedro Castillo", "castillo")):
+        sentence = (
+            f"The authors allege that {who} worked with men who have close ties with the U.S."
+        )
+        assert swap(judge, sentence, FUJIMORI) == (
+            f"{key}: subject of 'work' here, a pronoun after fujimori cited"
+        )
+
+
+def test_the_pronouns_own_name_is_no_swap(judge):
+    sentence = "The authors allege that Keiko Fujimori worked with men who have close ties."
+    assert swap(judge, sentence, FUJIMORI) is None
+    # "She met … Bobbio" may stand for Kenna (or Lima), named the sentence before; not Bobbio.
+    assert swap(judge, "Lisa Kenna met Gustavo Bobbio on December 6.", KENNA) is None
+    found = swap(judge, "Gustavo Bobbio met Lisa Kenna on December 6.", KENNA)
+    assert found is not None and found.startswith("bobbio: subject of 'meet' here")
+
+
+def test_a_name_the_cited_text_makes_the_subject_too_is_no_swap(judge):
+    both = FUJIMORI + " Lisa Kenna worked with them as well."
+    sentence = "Lisa Kenna worked with men who have close ties with the U.S."
+    assert swap(judge, sentence, both) is None
+
+
+def test_the_judge_drops_a_swapped_subject_and_ships_the_cited_one(judge, corpus):
+    cites = ("fujimori-men-us-ties",)
+    tail = "worked with men who have close ties with the U.S. government."
+    swapped = judge_one(judge, corpus, f"The authors allege that Pedro Castillo {tail}", cites)
+    assert swapped.dropped == "roles"
+    assert swapped.detail == "castillo: subject of 'work' here, a pronoun after fujimori cited"
+    kept = judge_one(judge, corpus, f"The authors allege that Keiko Fujimori {tail}", cites)
+    assert kept.dropped is None, kept.detail
