@@ -21,14 +21,18 @@ runner = CliRunner()
 
 
 class FakeEngine:
-    """Answers every question with the status its case expects, quoting nothing."""
+    """Answers every question with the status its case expects, quoting nothing; a question two
+    sets ask with different statuses ("When was this article published?") gets each set's in
+    the order the cases are asked."""
 
     mode = "extractive"
     index_version: str | None = "explainer-fake-v1"
 
     def __init__(self) -> None:
         self.corpus = load_corpus(CORPUS_DIR)
-        self.expected = {c.question: c.status for c in load_cases(default_eval_files())}
+        self.expected: dict[str, list[str]] = {}
+        for c in load_cases(default_eval_files()):
+            self.expected.setdefault(c.question, []).append(c.status)
         self.log: Any = object()
         self.asked: list[str] = []
         self.closed = False
@@ -40,11 +44,13 @@ class FakeEngine:
         self.embedder = Embedder()
 
     def answer(self, question: str) -> Answer:
+        statuses = self.expected.get(question) or ["answered"]
+        status = statuses[self.asked.count(question) % len(statuses)]
         self.asked.append(question)
         return Answer(
             id="x",
             question=question,
-            status=self.expected.get(question, "answered"),  # type: ignore[arg-type]
+            status=status,  # type: ignore[arg-type]
             mode="extractive",
             rendered="r",
             verification=Verification(passed=True),
