@@ -1,6 +1,6 @@
 """What an answer in LLM mode shows once its summary is judged: the quotes and the background
-cards: every quote of the draft (its best first), then what the kept sentences cite; a kept sentence
-none of whose evidence fits in the answer is dropped (`unshown`)."""
+cards: every quote of the draft (its best first), then what the kept sentences cite; a kept
+sentence none of whose evidence fits in the answer is dropped (`unshown`)."""
 
 from __future__ import annotations
 

@@ -14,12 +14,17 @@ from index.llm.names import Names
 # Labels whose content the code attributes to the authors, strongest first (a sentence citing
 # several takes the first): the template for each is in prompts/llm.yaml.
 CODE_ATTRIBUTED = ("disputed", "allegation", "opinion", "unreviewed")
+# The verbs a source says something with ("the article states", "it mentions").
+_SAYS = (
+    r"(?:alleges?|claims?|says?|writes?|states?|argues?|asserts?|suggests?|contends?|mentions?|"
+    r"notes?|reports?|describes?)"
+)
 # Who says it, at the start of a sentence: not part of what it says.
 _LEADING_SOURCE = re.compile(
     r"^(?:according\s+to\s+(?:the\s+)?[^,]{1,40},\s*|in\s+the\s+authors['\u2019]?\s+view,\s*|"
-    r"(?:(?:the\s+)?(?:authors?|article|piece|writers?)|it)\s+(?:\w+\s+){0,2}?(?:alleges?|claims?|"
-    r"says?|writes?|states?|argues?|asserts?|suggests?|contends?|mentions?|notes?|reports?|"
-    r"describes?|believes?)\s+(?:that\s+)?)",
+    r"(?:(?:the\s+)?(?:authors?|article|piece|writers?)|it)\s+(?:\w+\s+){0,2}?(?:"
+    + _SAYS
+    + r"|believes?)\s+(?:that\s+)?)",
     re.IGNORECASE,
 )
 # The sentence names the article or its authors as its source (`{names}`: the authors' names).
@@ -30,11 +35,7 @@ _ARTICLE_SOURCE = (
     r"|\b(?:in\s+)?their\s+(?:view|account|telling|reading|opinion|interpretation)\b"
 )
 # "It mentions …", "It also says …" at the start of a summary sentence: "it" is the article.
-_IT_SAYS = re.compile(
-    r"^it\s+(?:\w+\s+){0,2}?(?:alleges?|claims?|says?|writes?|states?|argues?|asserts?|"
-    r"suggests?|contends?|mentions?|notes?|reports?|describes?)\b",
-    re.IGNORECASE,
-)
+_IT_SAYS = re.compile(r"^it\s+(?:\w+\s+){0,2}?" + _SAYS + r"\b", re.IGNORECASE)
 _INNER_CAPITAL = re.compile(r"(?<=[a-z,;] )([A-Z][A-Za-z]*)")
 
 

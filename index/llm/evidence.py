@@ -21,7 +21,9 @@ class Evidence:
 
     A passage's `words` add its sentence and the one before (a claim is often a clause, and
     "She met …" names Kenna a sentence earlier). Names are checked against the same words: a
-    name from further back in the paragraph is no subject the passage supports.
+    name from further back in the paragraph is no subject the passage supports. Its `context` is
+    its sentences and the one before them as the article has them, other claims left in (the
+    names a pronoun in it may stand for); a card's is its text.
     """
 
     id: str
@@ -30,6 +32,7 @@ class Evidence:
     text: str
     passage: Passage | None = None
     words: str = ""
+    context: str = ""
 
 
 def passage_evidence(corpus: Corpus, p: Passage) -> Evidence:
@@ -38,9 +41,13 @@ def passage_evidence(corpus: Corpus, p: Passage) -> Evidence:
     article = corpus.article
     inside = article.sentences_overlapping(p.segment.start, p.segment.end)
     if not inside:
-        return Evidence(p.id, "passage", p.label, p.text, p, p.text)
-    paragraph = [s for s in article.sentences if s.paragraph_id == inside[0].paragraph_id]
+        return Evidence(p.id, "passage", p.label, p.text, p, p.text, p.text)
+    sentences = article.sentences
+    paragraph = [s for s in sentences if s.paragraph_id == inside[0].paragraph_id]
     before = [s for s in paragraph if s.end <= inside[0].start][-1:]
+    # The sentence before, across a paragraph break too.
+    preceding = [s for s in sentences if s.end <= inside[0].start][-1:]
+    context = article.text[(preceding or inside)[0].start : inside[-1].end]
     others = [
         (c.start, c.end)
         for c in corpus.claims
@@ -60,7 +67,7 @@ def passage_evidence(corpus: Corpus, p: Passage) -> Evidence:
     # The passage ends its own sentence: a claim is often a clause, and read on into the
     # sentence before its own it would tell that sentence's events with its own dates.
     words = f"{p.text.rstrip(' .')}. {without_others([*before, *inside])}"
-    return Evidence(p.id, "passage", p.label, p.text, p, words)
+    return Evidence(p.id, "passage", p.label, p.text, p, words, context)
 
 
 class Shown:
@@ -78,7 +85,7 @@ class Shown:
             fact = corpus.facts[fid]
             text = f"{fact.title}: {fact.statement}"
             # A claim and a fact card may share an id ("kenna-tweet"): the id reaches both.
-            fact_item = Evidence(fid, "fact", "fact", text, None, text)
+            fact_item = Evidence(fid, "fact", "fact", text, None, text, text)
             self.by_id.setdefault(fid.lower(), []).append(fact_item)
 
     def ids(self) -> list[str]:

@@ -211,7 +211,8 @@ class Judge:
         problem = self._who_did_what(core, cited)
         if problem:
             return self._drop(result, *problem)
-        swapped = roles.swapped_pronoun_subject(core, self._leading_up(pool), self.name_spans)
+        contexts = [e.context or e.words for e in pool]
+        swapped = roles.swapped_pronoun_subject(core, contexts, self.name_spans)
         if swapped:
             return self._drop(result, "roles", swapped)
         if label is not None or to_article:
@@ -256,22 +257,6 @@ class Judge:
                 guard = "misattributed"  # true of the cited facts, not of the article
             return guard, detail
         return None
-
-    def _leading_up(self, pool: list[Evidence]) -> list[str]:
-        """Each cited passage's sentences with the one before them, as the article has it (the
-        names a pronoun in it may stand for; `Evidence.words` leaves out other claims); a card's
-        own text."""
-        article = self.corpus.article
-        texts = []
-        for e in pool:
-            segment = e.passage.segment if e.passage is not None else None
-            inside = article.sentences_overlapping(segment.start, segment.end) if segment else []
-            if not inside:
-                texts.append(e.words)
-                continue
-            before = [s for s in article.sentences if s.end <= inside[0].start][-1:]
-            texts.append(article.text[(before or inside)[0].start : inside[-1].end])
-        return texts
 
     def _who_did_what(self, core: str, cited: list[str]) -> Problem | None:
         """A role reversed, a relation or a figure moved, a cause invented, a subject moved,

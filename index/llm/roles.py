@@ -28,6 +28,7 @@ from index.llm.clauses import (
     governing_word,
     is_name,
     passive,
+    read,
     relations,
     verb_clauses,
 )
@@ -87,7 +88,6 @@ def pronoun_subjects(cited: Iterable[str], find: NameSpans) -> dict[str, set[str
     for text in cited:
         earlier: list[str] = []  # the names of the text's earlier sentences, in order
         for sentence in sentences(text):
-            tokens: list = []
             for c in verb_clauses(sentence, find):
                 tokens, i = c.tokens, c.verb
                 if passive(c) or i < 1 or tokens[i - 1].lower not in _PERSONAL_SUBJECTS:
@@ -95,7 +95,7 @@ def pronoun_subjects(cited: Iterable[str], find: NameSpans) -> dict[str, set[str
                 named = earlier + [t.name for t in tokens[: i - 1] if is_name(t) and t.name]
                 if named:
                     found.setdefault(c.key, set()).update(named)
-            earlier += [t.name for t in tokens if is_name(t) and t.name]
+            earlier += [t.name for t in read(sentence, find) if is_name(t) and t.name]
     return found
 
 
