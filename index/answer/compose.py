@@ -147,6 +147,10 @@ class Signals:
     asked_article: bool = False
     # The cosine of the nearest question the curators say the corpus does not answer.
     off_topic: float = 0.0
+    # The cosine of the nearest curated question that is not about the article itself (not one
+    # of a card tagged `article`: "who wrote the article?", "where else was it published?");
+    # None: the same as `asked`.
+    asked_topic: float | None = None
     # How likely the question asks what only the background answers (`index/answer/beyond.py`).
     beyond: float = 0.0
 
@@ -160,13 +164,14 @@ class Signals:
         )
 
 
-def relevance_signals(hits: list[Hit]) -> Signals:
+def relevance_signals(hits: list[Hit], about_article: frozenset[str] = frozenset()) -> Signals:
+    """The signals of `hits`; `about_article`: the targets (`fact:ID`) of the cards about the
+    article itself, whose curated questions are questions about the article, not its topic."""
     article = [h for h in hits if h.item.kind in ("sentence", "claim")]
     facts = [h for h in hits if h.item.kind == "fact"]
-    questions = [h for h in hits if h.item.kind == "question"]
-    asked = max(
-        (h for h in questions if not h.item.off_topic), key=lambda h: h.dense or 0.0, default=None
-    )
+    questions = [h for h in hits if h.item.kind == "question" and not h.item.off_topic]
+    asked = max(questions, key=lambda h: h.dense or 0.0, default=None)
+    on_topic = [h for h in questions if h.item.target not in about_article]
     return Signals(
         article_dense=max((h.own or 0.0 for h in article), default=0.0),
         article_bm25=max((h.bm25 or 0.0 for h in article), default=0.0),
@@ -174,7 +179,11 @@ def relevance_signals(hits: list[Hit]) -> Signals:
         fact_bm25=max((h.bm25 or 0.0 for h in facts), default=0.0),
         asked=(asked.dense or 0.0) if asked else 0.0,
         asked_article=bool(asked and str(asked.item.target).startswith("claim:")),
-        off_topic=max((h.dense or 0.0 for h in questions if h.item.off_topic), default=0.0),
+        off_topic=max(
+            (h.dense or 0.0 for h in hits if h.item.kind == "question" and h.item.off_topic),
+            default=0.0,
+        ),
+        asked_topic=max((h.dense or 0.0 for h in on_topic), default=0.0),
     )
 
 

@@ -9,6 +9,7 @@ from index.answer import compose
 from index.answer.contract import BackgroundItem, Quote, Status
 from index.answer.names import Run, background_names
 from index.answer.query import front_matter_words
+from index.corpus.facts import ABOUT_ARTICLE_TAG
 from index.corpus.load import Corpus
 from index.search.calibration import Thresholds
 from index.search.retrieval import Hit, Retriever
@@ -32,6 +33,8 @@ class IndexState:
     byline_words: frozenset[str]
     thresholds: Thresholds
     article_words: frozenset[str] = frozenset()  # stems of every word the article uses
+    # The cards about the article itself (tagged `article`), as search targets (`fact:ID`).
+    about_article: frozenset[str] = frozenset()
 
     @classmethod
     def build(
@@ -51,6 +54,7 @@ class IndexState:
             front_matter_words(corpus.article.meta),
             thresholds,
             frozenset(tokenize(corpus.article.text)),
+            frozenset(f"fact:{f.id}" for f in corpus.facts.values() if ABOUT_ARTICLE_TAG in f.tags),
         )
 
 

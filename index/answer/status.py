@@ -73,7 +73,7 @@ def compose_draft(
 def signals_for(state: IndexState, query: Query, hits: list[Hit]) -> compose.Signals:
     """The relevance signals of a parsed question's hits, with how likely it asks beyond the
     article when the live model has a beyond-the-article model (the search's own vector)."""
-    signals = compose.relevance_signals(hits)
+    signals = compose.relevance_signals(hits, state.about_article)
     model = state.thresholds.beyond
     if model is None:
         return signals
@@ -101,8 +101,16 @@ def routed_intent(
         # A rare name of the article is a topic of its own ("tell me about the Orchard Guild"),
         # and so are words all of which the article uses ("the phone call").
         return query.intent
-    gap = query.nearest_score - intent_rival(signals)
+    gap = query.nearest_score - routing_rival(signals)
     return query.nearest if gap >= limits.intent_margin else "topic"
+
+
+def routing_rival(signals: compose.Signals) -> float:
+    """What an intent's examples must beat to route a question: `intent_rival`, but a curated
+    question about the article itself ("who wrote the article?", a card tagged `article`) is
+    one more example of asking about the article, no rival to it."""
+    asked = signals.asked if signals.asked_topic is None else signals.asked_topic
+    return asked or max(signals.article_dense, signals.fact_dense)
 
 
 def on_article(signals: compose.Signals, *, covered: bool, named: bool, limits: Thresholds) -> bool:

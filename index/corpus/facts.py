@@ -24,6 +24,9 @@ from index.corpus.yamlines import Parsed
 
 CARD_KEYS = ("id", "title", "date", "tags", "asks", "sources", "contradicts", "mirror_only")
 SOURCE_KEYS = ("publisher", "url", "date", "title", "kind")
+# The tag of a card about the article itself (its authors, its copies, its errors): its asks are
+# questions about the article, like the byline and overview intents' examples, not its topic.
+ABOUT_ARTICLE_TAG = "article"
 
 
 def load_fact(

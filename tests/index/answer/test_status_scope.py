@@ -10,8 +10,10 @@ import pytest
 from index.answer.compose import Signals, relevance_signals
 from index.answer.engine import Engine
 from index.answer.query import Query, foreign_names, parse
-from index.answer.status import decide, intent_rival, routed_intent
+from index.answer.status import decide, intent_rival, routed_intent, routing_rival
 from index.search.calibration import Thresholds
+from index.search.items import Item
+from index.search.retrieval import Hit
 from tests.support.core import build
 
 LIMITS = Thresholds(
@@ -27,6 +29,11 @@ LIMITS = Thresholds(
 ON_ARTICLE = Signals(
     article_dense=0.85, article_bm25=0.0, fact_dense=0.82, fact_bm25=0.0, asked=0.86
 )
+
+
+def _question_hit(item_id: str, target: str, cosine: float) -> Hit:
+    item = Item(item_id, "question", "a curated question", {"target": target})
+    return Hit(item, fused=0.0, rank=0, dense=cosine, bm25=None)
 
 
 def status(signals: Signals, foreign: bool = False, limits: Thresholds = LIMITS) -> str:
@@ -114,6 +121,28 @@ def test_intents_compete_with_the_nearest_curated_question_when_there_is_one() -
     assert routed_intent(query, off, limits, off_topic=True) == "topic"
     wordless = replace(query, intent="help", nearest=None)  # only the intents' own words
     assert routed_intent(wordless, off, limits, off_topic=True) == "help"
+
+
+def test_a_curated_question_about_the_article_itself_is_no_rival_to_an_intent() -> None:
+    # "When did this article come out?": nearest the byline card's "Who wrote the article?"
+    # (0.935), a question about the article like the byline examples (0.944), not a topic.
+    query = Query("q", "q", frozenset({"q"}), frozenset(), "topic", "byline", 0.944)
+    limits = replace(LIMITS, intent_margin=0.02)
+    assert routed_intent(query, replace(ON_ARTICLE, asked=0.935), limits) == "topic"
+    meta = replace(ON_ARTICLE, asked=0.935, asked_topic=0.80)
+    assert routing_rival(meta) == 0.80  # the nearest curated question on the topic
+    assert routing_rival(replace(meta, asked_topic=0.0)) == 0.85  # none: the best passage
+    assert routed_intent(query, meta, limits) == "byline"
+    # A curated question on the topic close enough still keeps it a topic question.
+    assert routed_intent(query, replace(meta, asked_topic=0.93), limits) == "topic"
+
+
+def test_relevance_signals_set_the_questions_about_the_article_apart() -> None:
+    byline = _question_hit("question:fact:article-byline#1", "fact:article-byline", 0.93)
+    topic = _question_hit("question:claim:kenna#1", "claim:kenna", 0.81)
+    signals = relevance_signals([byline, topic], frozenset({"fact:article-byline"}))
+    assert (signals.asked, signals.asked_topic) == (0.93, 0.81)
+    assert relevance_signals([byline, topic]).asked_topic == 0.93  # no card about the article
 
 
 def test_a_question_whose_own_words_the_article_all_uses_is_no_intent() -> None:
