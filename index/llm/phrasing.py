@@ -32,12 +32,21 @@ _ABSENCE = re.compile(
 )
 
 
+# Ends in a question mark, maybe inside closing quotes or brackets.
+_QUESTION = re.compile(r"\?[\s\"'\u201d\u2019)\]]*$")
+
+
 def mention(text: str) -> Problem | None:
     return ("mention", text) if "@" in text or "<" in text else None
 
 
 def fragment(text: str) -> Problem | None:
-    return ("fragment", text) if len(re.findall(r"\w+", text)) < MIN_WORDS else None
+    """Too short to say anything, or a question: a summary states what its sources say, and a
+    sentence ending in "?" echoes the member's question ("The authors claim that Keiko Fujimori
+    again?")."""
+    if len(re.findall(r"\w+", text)) < MIN_WORDS or _QUESTION.search(text):
+        return ("fragment", text)
+    return None
 
 
 def verdict(text: str, reported: str = "") -> Problem | None:

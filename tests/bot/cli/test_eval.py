@@ -88,7 +88,7 @@ def test_eval_runs_every_set_of_the_project_from_any_directory(engine: FakeEngin
 
 def test_the_table_has_a_column_per_file_and_readable_figure_names(engine: FakeEngine) -> None:
     result = runner.invoke(
-        app, ["eval", "--no-baseline", "--no-show-failures"], env={"COLUMNS": "320"}
+        app, ["eval", "--no-baseline", "--no-show-failures"], env={"COLUMNS": "420"}
     )
     assert result.exit_code == 0, result.output
     header = next(line for line in result.stdout.splitlines() if "figure" in line)
