@@ -169,9 +169,10 @@ def relevance_signals(hits: list[Hit], about_article: frozenset[str] = frozenset
     article itself, whose curated questions are questions about the article, not its topic."""
     article = [h for h in hits if h.item.kind in ("sentence", "claim")]
     facts = [h for h in hits if h.item.kind == "fact"]
-    questions = [h for h in hits if h.item.kind == "question" and not h.item.off_topic]
-    asked = max(questions, key=lambda h: h.dense or 0.0, default=None)
-    on_topic = [h for h in questions if h.item.target not in about_article]
+    questions = [h for h in hits if h.item.kind == "question"]
+    answerable = [h for h in questions if not h.item.off_topic]
+    asked = max(answerable, key=lambda h: h.dense or 0.0, default=None)
+    on_topic = [h for h in answerable if h.item.target not in about_article]
     return Signals(
         article_dense=max((h.own or 0.0 for h in article), default=0.0),
         article_bm25=max((h.bm25 or 0.0 for h in article), default=0.0),
@@ -179,10 +180,7 @@ def relevance_signals(hits: list[Hit], about_article: frozenset[str] = frozenset
         fact_bm25=max((h.bm25 or 0.0 for h in facts), default=0.0),
         asked=(asked.dense or 0.0) if asked else 0.0,
         asked_article=bool(asked and str(asked.item.target).startswith("claim:")),
-        off_topic=max(
-            (h.dense or 0.0 for h in hits if h.item.kind == "question" and h.item.off_topic),
-            default=0.0,
-        ),
+        off_topic=max((h.dense or 0.0 for h in questions if h.item.off_topic), default=0.0),
         asked_topic=max((h.dense or 0.0 for h in on_topic), default=0.0),
     )
 

@@ -80,10 +80,12 @@ def signals_for(state: IndexState, query: Query, hits: list[Hit]) -> compose.Sig
     return replace(signals, beyond=model.probability(state.retriever.query_vector(query.topic)))
 
 
-def intent_rival(signals: compose.Signals) -> float:
-    """What an intent's examples must beat: the nearest curated question (question against
-    question, like the examples), or without curated questions the best passage or card."""
-    return signals.asked or max(signals.article_dense, signals.fact_dense)
+def intent_rival(signals: compose.Signals, asked: float | None = None) -> float:
+    """What an intent's examples must beat: the nearest curated question (`asked`, else the
+    signals'; question against question, like the examples), or without curated questions the
+    best passage or card."""
+    nearest = signals.asked if asked is None else asked
+    return nearest or max(signals.article_dense, signals.fact_dense)
 
 
 def routed_intent(
@@ -109,8 +111,7 @@ def routing_rival(signals: compose.Signals) -> float:
     """What an intent's examples must beat to route a question: `intent_rival`, but a curated
     question about the article itself ("who wrote the article?", a card tagged `article`) is
     one more example of asking about the article, no rival to it."""
-    asked = signals.asked if signals.asked_topic is None else signals.asked_topic
-    return asked or max(signals.article_dense, signals.fact_dense)
+    return intent_rival(signals, signals.asked_topic)
 
 
 def on_article(signals: compose.Signals, *, covered: bool, named: bool, limits: Thresholds) -> bool:

@@ -21,6 +21,8 @@ _ASSERTIVE = re.compile(
     r"well[-\s](?:known|documented|established)|everyone\s+knows|proves?)\b",
     re.IGNORECASE,
 )
+# Ends in a question mark, maybe inside closing quotes or brackets: a question, not a statement.
+_QUESTION = re.compile(r"\?[\s\"'\u201d\u2019)\]]*$")
 # What the sources do not say cannot be bound to evidence.
 _ABSENCE = re.compile(
     r"\b(?:article|authors?|text|passages?|piece|sources?|facts?|data|it|they)\s+"
@@ -30,10 +32,6 @@ _ABSENCE = re.compile(
     r"|\b(?:no|not\s+any)\s+(?:information|mention|details?|evidence|data)\s+(?:about|on|of|is|was)",
     re.IGNORECASE,
 )
-
-
-# Ends in a question mark, maybe inside closing quotes or brackets.
-_QUESTION = re.compile(r"\?[\s\"'\u201d\u2019)\]]*$")
 
 
 def mention(text: str) -> Problem | None:
