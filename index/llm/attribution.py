@@ -73,6 +73,14 @@ class Attribution:
         led_in = core != text.strip() and not self._to_article.search(core)
         return not to_article or led_in
 
+    def as_fact(self, text: str) -> str | None:
+        """The sentence less its lead-in naming the article ("The article states that X" → "X"),
+        or None when it has none to take off or still credits the article after it."""
+        core = core_text(text)
+        if core == text.strip() or self.to_article(core) or self._to_article.search(core):
+            return None
+        return core[0].upper() + core[1:]
+
     def attribute(self, sentence: str, label: str) -> str:
         """The sentence as the template for `label` renders it ("The authors allege that …")."""
         body = sentence.strip()

@@ -28,6 +28,10 @@ _MONTHS = frozenset(w for w in clauses.CALENDAR if not w.endswith("day"))  # not
 _PARENTHETICAL = re.compile(r"\(([^()]*)\)")
 # A period after a lower-case word, then a lower-case word: a clause a cited passage ends.
 _CLAUSE_END = re.compile(r"(?<=[a-z0-9'\u2019\"\u201d])\.\s+(?=[a-z])")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+# ", and" before a new clause's subject ("Ana sent it in May, and the Senate confirmed her on …"),
+# and a card's heading before its text ("Ana's nomination and confirmation: …").
+_AND_CLAUSE = re.compile(r",\s+and\s+(?=(?:the\s+)?[A-Za-z]+\s+[a-z]+ed\b)|:\s+")
 _PRONOUNS = frozenset("i you he she it we they".split())
 
 
@@ -50,6 +54,8 @@ def dates_in(tokens: list[Token], start: int = 0, end: int | None = None) -> set
         day = _day(after) or _day(before)
         if day is not None:
             found.add(f"{tokens[i].lower} {day}")
+        elif after is not None and _YEAR.fullmatch(after.lower.rstrip(".,")):
+            found.add(f"{tokens[i].lower} {after.lower.rstrip('.,')}")  # "May 2020"
     return found
 
 
@@ -59,7 +65,7 @@ def statements(text: str) -> list[str]:
     out = []
     for sentence in sentences(text):
         for part in _CLAUSE_END.split(sentence):
-            out.append(_PARENTHETICAL.sub(" ", part))
+            out.extend(_AND_CLAUSE.split(_PARENTHETICAL.sub(" ", part)))
             out.extend(_PARENTHETICAL.findall(part))
     return [s for s in out if s.strip()]
 
@@ -70,6 +76,8 @@ def _predicated(clause: clauses.Clause) -> bool:
     if not clause.participle:
         return True
     i = clause.verb
+    while i > 2 and clause.tokens[i - 1].lower in ("and", "or"):
+        i -= 2  # "was nominated and confirmed": the verb it is coordinated with
     before = clause.tokens[i - 1] if i > 0 else None
     if before is not None and before.lower.endswith("ly") and i > 1:  # "was quickly sent"
         before = clause.tokens[i - 2]

@@ -40,6 +40,7 @@ from index.llm import (
     dates,
     pairs,
     phrasing,
+    possessives,
     quantities,
     roles,
     subjects,
@@ -52,11 +53,15 @@ from index.llm.names import Names
 from index.llm.reply import Claimed, Reply
 from index.llm.similarity import Similarity
 from index.llm.support import Problem, Support, negates
+from index.search.text import stem
 
 __all__ = ["Checked", "Judge", "Outcome", "contested_spans", "core_text"]
 
 # A summary ships when at least this share of the model's sentences survive (and at least one).
 MIN_KEPT_SHARE = 0.5
+_CALENDAR = frozenset(stem(w) for w in clauses.CALENDAR)  # "December" is no one
+# Pronouns a sentence may open with, reading as someone the sentence before names.
+_PRONOUN_OPENERS = frozenset("he she they his her their him them".split())
 # A sentence whose distinctive words overlap a kept one's this much (Jaccard) repeats it.
 REPEATED = 0.8
 
@@ -115,6 +120,8 @@ _ROLE_CHECKS: tuple[Callable[[str, list[str], clauses.NameSpans], str | None], .
     dates.misdated,
     roles.unsupported_agent,
     roles.unsupported_place,
+    possessives.swapped_possessor,
+    possessives.possessed_object,
 )
 
 
@@ -157,6 +164,10 @@ class Judge:
                 if any(_same(mine, theirs) for theirs in said):
                     self._drop(c, "repeated", c.text)  # says again what a kept one says
                     continue
+                dangling = self._dangling_pronoun(c, kept[-1] if kept else None)
+                if dangling:
+                    self._drop(c, "roles", dangling)
+                    continue
                 if used + len(c.text) > MAX_SUMMARY_CHARS:
                     self._drop(c, "too_long", f"{len(c.text)} chars")
                     continue
@@ -192,13 +203,21 @@ class Judge:
             return self._drop(result, *problem)
         to_article = result.to_article = self.attribution.to_article(text)
         passages = [e for e in evidence if e.kind == "passage"]
+        label = attribution.strongest(e.label for e in passages)
+        if to_article and label is None:
+            # Nothing it cites is contested: the code, not the model, says who says it. Content
+            # of the cited cards under the model's "The article states that …" is stated as the
+            # cards' fact (then checked as a fact is), not dropped as misattributed.
+            stated = self.attribution.as_fact(text)
+            if stated is not None and self._facts_not_passages(stated, passages, evidence):
+                text = result.text = phrasing.without_heading(stated, titles)
+                to_article = result.to_article = False
         problem = self._misattributed(text, evidence, passages, to_article)
         if problem:
             return self._drop(result, *problem)
         # Rendered as the authors' (a cited passage is contested) or credited to the article by
         # the model: what it says must be what the passages say, not only the cards ("The
         # authors claim that he was arrested by his police escort": the card's, not theirs).
-        label = attribution.strongest(e.label for e in passages)
         credits_article = to_article or label is not None
         pool = passages if credits_article else evidence
         core = result.core = core_text(text)
@@ -215,6 +234,10 @@ class Judge:
         swapped = roles.swapped_pronoun_subject(core, contexts, self.name_spans)
         if swapped:
             return self._drop(result, "roles", swapped)
+        if not credits_article:
+            speaker = self.support.unattributed_report(core, pool)
+            if speaker:
+                return self._drop(result, "unattributed", f"a card has '{speaker}' say it")
         if label is not None or to_article:
             # Attributed, it may still not restate a contested claim it does not cite: "The
             # authors allege that <the title> by using the phrase <a cited claim>".
@@ -245,6 +268,17 @@ class Judge:
         if speaker:
             return "misattributed", f"nothing cited has {speaker} say it"
         return None
+
+    def _facts_not_passages(
+        self, core: str, passages: list[Evidence], evidence: list[Evidence]
+    ) -> bool:
+        """What `core` says rests on the cited cards, not on the cited passages (none, or they
+        do not hold it): the article is not its source."""
+        if not passages:
+            return True
+        return bool(self.support.unsupported(core, passages)) and not self.support.unsupported(
+            core, evidence
+        )
 
     def _unsupported(
         self, core: str, pool: list[Evidence], evidence: list[Evidence], credits_article: bool
@@ -325,6 +359,21 @@ class Judge:
                 if sim >= limits.contested and sim >= support + limits.margin:
                     self._drop(c, "contested", f"cosine {sim:.2f} to {spot.id}")
                     break
+
+    def _dangling_pronoun(self, c: Checked, before: Checked | None) -> str | None:
+        """A sentence opening with "He", "She", "They" … after one that names people none of
+        whom what it cites names: the pronoun reads as someone its evidence is not about ("…
+        Bobbio was sworn in as defence minister. He is serving a long prison term", citing
+        Montesinos's profile)."""
+        first = (c.core or c.text or "").split(maxsplit=1)[:1]
+        if before is None or not first or first[0].lower() not in _PRONOUN_OPENERS:
+            return None
+        previous = set(self.names(before.core or before.text or "")) - self.support.neutral
+        previous -= _CALENDAR
+        cited = set(self.names(" ".join(e.words for e in c.evidence)))
+        if previous and not previous & cited:
+            return f"'{first[0]}' after {', '.join(sorted(previous))}: not in what it cites"
+        return None
 
     def _pair_quotations(self, kept: list[Checked]) -> None:
         """Quotation marks can pair across sentences: check the text as the verifier will see it,

@@ -60,12 +60,26 @@ def absence(text: str) -> Problem | None:
 
 
 def without_heading(text: str, titles: Iterable[str]) -> str:
-    """`text` without a card's title the model copied before it ("Title: text")."""
+    """`text` without a card's title the model copied before it ("Title: text"), the title
+    maybe given a verb ("Ana was arrested by her escort:" for "Ana arrested by her escort")."""
+    head, colon, rest = text.partition(":")
+    rest = rest.lstrip()
+    if not colon or len(rest.split()) < MIN_WORDS:
+        return text
+    mine = _heading_words(head)
     for title in titles:
-        if title and text.startswith(f"{title}:") and len(text) > len(title) + 2:
-            rest = text[len(title) + 1 :].lstrip()
+        theirs = _heading_words(title)
+        if theirs and mine == theirs:
             return rest[0].upper() + rest[1:]
     return text
+
+
+def _heading_words(text: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"\w+", text.lower()) if w not in _LINKING)
+
+
+# Words a model adds to a heading to make it a clause: not what the heading says.
+_LINKING = frozenset("is was were are has had been the a an".split())
 
 
 def quotations(text: str, article_text: str, facts: str) -> tuple[str, Problem | None]:

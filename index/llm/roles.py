@@ -180,7 +180,8 @@ def invented_cause(sentence: str, cited: Iterable[str]) -> str | None:
 
 # A sentence opening with a name, a form of "be" and a noun phrase: "Ana Gómez is a …".
 _COPULA_SUBJECT = re.compile(
-    r"((?:[A-Z][\w'\u2019-]+\s+){0,3}[A-Z][\w'\u2019-]+)\s+(?:is|was|are|were)\s+(?:a|an|the)\b"
+    r"(?:[Tt]he\s+)?((?:[A-Z][\w'\u2019-]+\s+){0,3}[A-Z][\w'\u2019-]+)(?:,?\s+(?:which|who))?"
+    r"\s+(?:is|was|are|were)\s+(?:a|an|the)\b"
 )
 
 
@@ -189,7 +190,8 @@ def unsupported_copula_subject(
 ) -> str | None:
     """The name `sentence` opens "X is a …" with when nothing cited makes X the subject of a
     "be" (the verb the relations above do not read): "Ben is a teacher, member of the Club"
-    does not support "The Club is a teacher". `names`: the judge's name stems of a text."""
+    does not support "The Club is a teacher" nor "the Club, which is a teacher". `names`: the
+    judge's name stems of a text."""
     match = _COPULA_SUBJECT.match(sentence)
     if not match or not names(match.group(1)):
         return None

@@ -41,6 +41,21 @@ META_WORDS = """
     never neither nor none without
     """.split()
 _META = frozenset(tokenize(" ".join(META_WORDS)))
+# "<who> report(s|ed) that <what>", "<a poll> put <what>": a card telling what someone says or
+# measured, up to the sentence's end.
+_REPORTED = re.compile(
+    r"(?P<who>[^.;:]{3,160}?)\b(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bits\s)(?:(?:reports?|reported|says?|said|claims?|claimed|alleges?|"
+    r"alleged|quotes?|quoted|wrote|writes?|told|tells?)(?:\s+(?:\w+\s+){0,2}?that)?|"
+    r"(?:put|puts|found|finds|showed|shows)(?:\s+that)?)\s+(?P<what>[^.;]+)",
+    re.IGNORECASE,
+)
+# Where a speaker's description turns to what it is about: "a certificate | for Ana".
+_OF_WHOM = re.compile(r"\s(?:for|of|from|about|on|in|at|around|over|with)\s", re.IGNORECASE)
+# A sentence that says someone says it: "reported", "according to", "said".
+_SAID_BY = re.compile(r"\baccording\s+to\b|\b" + _SAYING, re.IGNORECASE)
+# Of a sentence's distinctive words, this share held by what a card reports someone says: the
+# sentence states the report.
+REPORTED_SHARE = 0.8
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NEGATION = re.compile(
     r"\b(?:not|no|never|neither|nor|none|without|denied|denies|deny|false|untrue|refused|"
@@ -93,6 +108,26 @@ class Support:
             )
             if not any(said.search(e.words) for e in evidence):
                 return name
+        return None
+
+    def unattributed_report(self, core: str, evidence: list[Evidence]) -> str | None:
+        """Who a cited card has saying what `core` states as fact, the speaker left out ("Ana
+        met Ben" from "Only Carla reports that Ana met Ben"); or None. A card's hearsay stays
+        hearsay: the sentence must name who says it."""
+        mine = self.content_stems(core)
+        if not mine or _SAID_BY.search(core):
+            return None
+        for e in evidence:
+            if e.kind != "fact":
+                continue
+            for match in _REPORTED.finditer(e.words):
+                who, what = match.group("who"), match.group("what")
+                if coverage(mine, set(tokenize(what))) < REPORTED_SHARE:
+                    continue
+                head = _OF_WHOM.split(who, maxsplit=1)[0]  # "a certificate" of "… for Ana"
+                speaker = [w for w in tokenize(head) if w not in self.common and w not in _META]
+                if not any(known(w, set(tokenize(core))) for w in speaker):
+                    return who.strip()[-60:]
         return None
 
     def unsupported(self, core: str, evidence: list[Evidence]) -> Problem | None:

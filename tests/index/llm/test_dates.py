@@ -67,3 +67,29 @@ def test_the_judge_drops_a_posting_given_the_recognition_date(judge, corpus):
         "roles",
         "'send' on December 8: no cited text holding that date tells it",
     )
+
+
+NOMINATION = (
+    "The council sent Ann Smith's nomination as envoy to the Senate in May 2020, a year early, "
+    "and the Senate confirmed her on 18 November 2020."
+)
+
+
+def test_a_month_and_year_is_a_date_of_its_own_event(judge):
+    # Two events of one cited sentence, each with its date: the confirmation was not in May.
+    assert misdated(judge, "Ann Smith was confirmed as envoy in May 2020.", NOMINATION) == (
+        "'confirm' on May 2020: no cited text holding that date tells it"
+    )
+    assert misdated(judge, "The council sent her nomination in May 2020.", NOMINATION) is None
+    assert misdated(judge, "The Senate confirmed Ann Smith on November 18.", NOMINATION) is None
+
+
+def test_a_year_alone_is_no_date(judge):
+    assert misdated(judge, "Ann Smith was confirmed as envoy in 2020.", NOMINATION) is None
+
+
+def test_a_participle_coordinated_with_a_predicated_one_is_predicated(judge):
+    sentence = "Ann Smith was nominated and confirmed as envoy in May 2020."
+    assert misdated(judge, sentence, NOMINATION) == (
+        "'confirm' on May 2020: no cited text holding that date tells it"
+    )

@@ -1,6 +1,6 @@
 """Who says it comes from the data: a lead-in the model wrote gives way to the label's attribution,
-a fact card credited to the article stays a misattribution, and a cited surname lets its given
-name in."""
+a fact card credited to the article is stated as the card's fact (its hearsay kept hearsay), and a
+cited surname lets its given name in."""
 
 from __future__ import annotations
 
@@ -13,21 +13,57 @@ from tests.index.llm.test_evidence import every_passage, judge_one
 ESCORT = "Castillo was arrested by his own police escort, not by the military."
 
 
-def test_crediting_the_article_with_a_fact_card_stays_a_misattribution(judge, corpus):
-    """Not rewritten as the card's fact: a card saying "a certificate says she worked at the CIA"
-    does not make "she worked at the CIA" a plain fact (the local bench flagged that rewrite)."""
-    sentence = f"The article states that {ESCORT[0].lower()}{ESCORT[1:]}"
-    for cites in (("castillo-arrest-escort",), ("arrested-by-military", "castillo-arrest-escort")):
-        assert judge_one(judge, corpus, sentence, cites).dropped == "misattributed"
-
-
-def test_it_mentions_credits_the_article_with_what_only_a_card_says(judge, corpus):
-    # In a summary of the article, "It also mentions …" is the article speaking.
-    for lead in ("It mentions", "It also mentions", "It says that"):
+def test_a_card_credited_to_the_article_is_stated_as_the_cards_fact(judge, corpus):
+    """Nothing cited is contested: the code says who says it, and it is the card, not the
+    article: the model's lead-in goes."""
+    for lead in (
+        "The article states that",
+        "According to the article,",
+        "It mentions",
+        "It says that",
+    ):
         sentence = f"{lead} {ESCORT[0].lower()}{ESCORT[1:]}"
         checked = judge_one(judge, corpus, sentence, ("castillo-arrest-escort",))
-        assert checked.dropped == "misattributed", (lead, checked.dropped, checked.detail)
+        assert checked.dropped is None, (lead, checked.dropped, checked.detail)
+        assert (checked.text, checked.to_article) == (ESCORT, False), lead
     assert judge_one(judge, corpus, ESCORT, ("castillo-arrest-escort",)).dropped is None
+
+
+def test_a_card_credited_to_the_article_beside_a_contested_passage_stays_a_misattribution(
+    judge, corpus
+):
+    # The passage cited says the military arrested him: the article is a source here, and it
+    # does not say what the card says.
+    sentence = f"The article states that {ESCORT[0].lower()}{ESCORT[1:]}"
+    cites = ("arrested-by-military", "castillo-arrest-escort")
+    assert judge_one(judge, corpus, sentence, cites).dropped == "misattributed"
+
+
+def test_an_attribution_inside_the_sentence_is_not_taken_off(judge, corpus):
+    sentence = "Castillo was arrested by his own police escort, the article states."
+    checked = judge_one(judge, corpus, sentence, ("castillo-arrest-escort",))
+    assert checked.dropped == "misattributed"
+
+
+def test_a_cards_hearsay_stated_as_fact_is_dropped(judge, corpus):
+    """A card saying "a certificate says she worked at the CIA" does not make "she worked at the
+    CIA" a plain fact, whoever the model credits (the local bench flagged that rewrite)."""
+    cia = "Lisa Kenna worked as a CIA officer for nine years before joining the Foreign Service."
+    for sentence in (cia, f"The article states that {cia}"):
+        checked = judge_one(judge, corpus, sentence, ("kenna-cia-past",))
+        assert checked.dropped == "unattributed", (sentence, checked.dropped, checked.detail)
+    meeting = "Lisa Kenna met defence minister Gustavo Bobbio on 6 December 2022."
+    checked = judge_one(judge, corpus, meeting, ("kenna-bobbio-meeting-report",))
+    assert checked.dropped == "unattributed", checked.detail
+
+
+def test_a_cards_hearsay_with_its_speaker_passes(judge, corpus):
+    sentence = (
+        "Only Ben Norton's Multipolarista and outlets reposting him report that Lisa Kenna met "
+        "defence minister Gustavo Bobbio on 6 December 2022."
+    )
+    checked = judge_one(judge, corpus, sentence, ("kenna-bobbio-meeting-report",))
+    assert checked.dropped is None, checked.detail
 
 
 def citing_the_oligarchy(judge, corpus, sentence: str):
@@ -185,8 +221,16 @@ BIO = "a popular educator, member of the Peruvian organization La Junta"
             "roles",
             "La Junta is no subject of 'is' in what it cites",
         ),
+        # Held-out-12 h1259 "la junta?": the same, through a relative clause.
+        (
+            f"The article says that the Junta, which is {BIO}.",
+            f"The article says that José Carlos Llerena Robles is {BIO}.",
+            ("bio.s1",),
+            "roles",
+            "Junta is no subject of 'is' in what it cites",
+        ),
     ],
-    ids=["subject-from-the-paragraph", "credited-person", "copula-subject"],
+    ids=["subject-from-the-paragraph", "credited-person", "copula-subject", "relative-copula"],
 )
 def test_a_live_replys_error_is_dropped_and_its_correct_form_kept(
     judge, corpus, wrong, right, cites, guard, detail
