@@ -98,6 +98,40 @@ def _dated_stems(text: str, find: NameSpans) -> list[tuple[set[str], set[str]]]:
     ]
 
 
+# Nouns of events ("confirmation", "removal", "appointment"): dated like verbs when the cited
+# text dates their verb otherwise.
+_EVENT_NOUN = re.compile(r"[a-z]{4,}(?:tion|sion|ment|al)$")
+
+
+def misdated_event(sentence: str, cited: Iterable[str], find: NameSpans) -> str | None:
+    """An event noun before a date in its clause ("her nomination and confirmation … in May
+    2020") whose verb the cited statements holding that date do not tell, while another cited
+    statement tells it with another date ("the Senate confirmed her on 18 November 2020"); or
+    None."""
+    read = [pair for text in cited for pair in _dated_stems(text, find)]
+    for statement in statements(sentence):
+        tokens = clauses.tokens(statement, find)
+        start = 0
+        for i, t in enumerate(tokens):
+            if t.text in ",;:":
+                start = i + 1
+                continue
+            for date in dates_in(tokens, i, i + 2) if t.lower in _MONTHS else ():
+                holding = [held for days, held in read if date in days]
+                for noun in tokens[start:i]:
+                    if not _EVENT_NOUN.match(noun.lower):
+                        continue
+                    key = stem(noun.lower)
+                    other = [held for days, held in read if days and date not in days]
+                    if (
+                        holding
+                        and not any(key in h for h in holding)
+                        and any(key in h for h in other)
+                    ):
+                        return f"'{noun.lower}' on {date.title()}: cited with another date"
+    return None
+
+
 def misdated(sentence: str, cited: Iterable[str], find: NameSpans) -> str | None:
     """A verb `sentence` dates ("was sent … on May 8") that no cited statement holding that
     date tells, or None."""

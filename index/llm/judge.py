@@ -118,6 +118,7 @@ _ROLE_CHECKS: tuple[Callable[[str, list[str], clauses.NameSpans], str | None], .
     subjects.reversed_subject,
     pairs.unattested_pair,
     dates.misdated,
+    dates.misdated_event,
     roles.unsupported_agent,
     roles.unsupported_place,
     possessives.swapped_possessor,

@@ -93,3 +93,15 @@ def test_a_participle_coordinated_with_a_predicated_one_is_predicated(judge):
     assert misdated(judge, sentence, NOMINATION) == (
         "'confirm' on May 2020: no cited text holding that date tells it"
     )
+
+
+def test_an_event_noun_given_another_events_date_is_caught(judge):
+    sentence = "Ann Smith's nomination and confirmation in May 2020 came a year early."
+    assert dates.misdated_event(sentence, [NOMINATION], judge.name_spans) == (
+        "'confirmation' on May 2020: cited with another date"
+    )
+    alone = "Ann Smith's nomination in May 2020 came a year early."
+    assert dates.misdated_event(alone, [NOMINATION], judge.name_spans) is None
+    # an event the cited text does not date elsewhere is the word guards' to judge
+    other = "Ann Smith's appointment in May 2020 came a year early."
+    assert dates.misdated_event(other, [NOMINATION], judge.name_spans) is None
