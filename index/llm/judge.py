@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from index.answer import compose
 from index.corpus.load import Corpus
 from index.llm import (
+    antecedents,
     attribution,
     clauses,
     coordination,
@@ -53,15 +54,11 @@ from index.llm.names import Names
 from index.llm.reply import Claimed, Reply
 from index.llm.similarity import Similarity
 from index.llm.support import Problem, Support, negates
-from index.search.text import stem
 
 __all__ = ["Checked", "Judge", "Outcome", "contested_spans", "core_text"]
 
 # A summary ships when at least this share of the model's sentences survive (and at least one).
 MIN_KEPT_SHARE = 0.5
-_CALENDAR = frozenset(stem(w) for w in clauses.CALENDAR)  # "December" is no one
-# Pronouns a sentence may open with, reading as someone the sentence before names.
-_PRONOUN_OPENERS = frozenset("he she they his her their him them".split())
 # A sentence whose distinctive words overlap a kept one's this much (Jaccard) repeats it.
 REPEATED = 0.8
 
@@ -210,7 +207,7 @@ class Judge:
             # of the cited cards under the model's "The article states that …" is stated as the
             # cards' fact (then checked as a fact is), not dropped as misattributed.
             stated = self.attribution.as_fact(text)
-            if stated is not None and self._facts_not_passages(stated, passages, evidence):
+            if stated is not None and self.support.only_in_facts(stated, passages, evidence):
                 text = result.text = phrasing.without_heading(stated, titles)
                 to_article = result.to_article = False
         problem = self._misattributed(text, evidence, passages, to_article)
@@ -269,17 +266,6 @@ class Judge:
         if speaker:
             return "misattributed", f"nothing cited has {speaker} say it"
         return None
-
-    def _facts_not_passages(
-        self, core: str, passages: list[Evidence], evidence: list[Evidence]
-    ) -> bool:
-        """What `core` says rests on the cited cards, not on the cited passages (none, or they
-        do not hold it): the article is not its source."""
-        if not passages:
-            return True
-        return bool(self.support.unsupported(core, passages)) and not self.support.unsupported(
-            core, evidence
-        )
 
     def _unsupported(
         self, core: str, pool: list[Evidence], evidence: list[Evidence], credits_article: bool
@@ -362,19 +348,17 @@ class Judge:
                     break
 
     def _dangling_pronoun(self, c: Checked, before: Checked | None) -> str | None:
-        """A sentence opening with "He", "She", "They" … after one that names people none of
-        whom what it cites names: the pronoun reads as someone its evidence is not about ("…
-        Bobbio was sworn in as defence minister. He is serving a long prison term", citing
-        Montesinos's profile)."""
-        first = (c.core or c.text or "").split(maxsplit=1)[:1]
-        if before is None or not first or first[0].lower() not in _PRONOUN_OPENERS:
+        """`index.llm.antecedents`: a pronoun opening `c` after a sentence on someone else."""
+        if before is None:
             return None
-        previous = set(self.names(before.core or before.text or "")) - self.support.neutral
-        previous -= _CALENDAR
-        cited = set(self.names(" ".join(e.words for e in c.evidence)))
-        if previous and not previous & cited:
-            return f"'{first[0]}' after {', '.join(sorted(previous))}: not in what it cites"
-        return None
+        evidence = " ".join(e.words for e in c.evidence)
+        return antecedents.dangling(
+            c.core or c.text or "",
+            before.core or before.text or "",
+            evidence,
+            self.names,
+            self.support.neutral,
+        )
 
     def _pair_quotations(self, kept: list[Checked]) -> None:
         """Quotation marks can pair across sentences: check the text as the verifier will see it,

@@ -130,6 +130,13 @@ class Support:
                     return who.strip()[-60:]
         return None
 
+    def only_in_facts(self, core: str, passages: list[Evidence], evidence: list[Evidence]) -> bool:
+        """What `core` says rests on the cited cards, not on the cited passages (none, or they
+        do not hold it): the article is not its source."""
+        if not passages:
+            return True
+        return bool(self.unsupported(core, passages)) and not self.unsupported(core, evidence)
+
     def unsupported(self, core: str, evidence: list[Evidence]) -> Problem | None:
         """Why `core` is not supported by `evidence` (names, numbers, words), or None."""
         texts = [e.words for e in evidence]

@@ -1,5 +1,5 @@
-"""The judge reads the model's sentences in order: a pronoun opening a sentence must be about
-someone the sentence before names, in what it cites."""
+"""Whom a pronoun means: the judge reads the model's sentences in order, and a pronoun opening
+one must be about someone the sentence before names, in what it cites."""
 
 from __future__ import annotations
 
