@@ -108,7 +108,8 @@ def misdated_event(sentence: str, cited: Iterable[str], find: NameSpans) -> str 
     2020") whose verb the cited statements holding that date do not tell, while another cited
     statement tells it with another date ("the Senate confirmed her on 18 November 2020"); or
     None."""
-    read = [pair for text in cited for pair in _dated_stems(text, find)]
+    cited = list(cited)
+    read: list[tuple[set[str], set[str]]] | None = None  # read once, if the sentence has a date
     for statement in statements(sentence):
         tokens = clauses.tokens(statement, find)
         start = 0
@@ -117,6 +118,8 @@ def misdated_event(sentence: str, cited: Iterable[str], find: NameSpans) -> str 
                 start = i + 1
                 continue
             for date in dates_in(tokens, i, i + 2) if t.lower in _MONTHS else ():
+                if read is None:
+                    read = [pair for text in cited for pair in _dated_stems(text, find)]
                 holding = [held for days, held in read if date in days]
                 for noun in tokens[start:i]:
                     if not _EVENT_NOUN.match(noun.lower):
