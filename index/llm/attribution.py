@@ -77,7 +77,7 @@ class Attribution:
         """The sentence less its lead-in naming the article ("The article states that X" → "X"),
         or None when it has none to take off or still credits the article after it."""
         core = core_text(text)
-        if core == text.strip() or self.to_article(core) or self._to_article.search(core):
+        if core == text.strip() or _IT_SAYS.match(core) or self._to_article.search(core):
             return None
         return core[0].upper() + core[1:]
 

@@ -121,11 +121,11 @@ def misdated_event(sentence: str, cited: Iterable[str], find: NameSpans) -> str 
                 if read is None:
                     read = [pair for text in cited for pair in _dated_stems(text, find)]
                 holding = [held for days, held in read if date in days]
+                other = [held for days, held in read if days and date not in days]
                 for noun in tokens[start:i]:
                     if not _EVENT_NOUN.match(noun.lower):
                         continue
                     key = stem(noun.lower)
-                    other = [held for days, held in read if days and date not in days]
                     if (
                         holding
                         and not any(key in h for h in holding)

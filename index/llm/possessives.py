@@ -17,8 +17,9 @@ from index.llm.guards import sentences
 from index.search.text import stem
 
 
-def _possessions(text: str, find: NameSpans) -> set[tuple[str, str]]:
-    """(name, stem of the word after its "'s") of every possessive name in `text`."""
+def _possessions(text: str, find: NameSpans, of_phrases: bool = False) -> set[tuple[str, str]]:
+    """(name, stem of the word after its "'s") of every possessive name in `text`; with
+    `of_phrases`, also (name, stem of the noun) of every "<noun> of <name>"."""
     found = set()
     for sentence in sentences(text):
         tokens = clauses.tokens(sentence, find)
@@ -26,17 +27,8 @@ def _possessions(text: str, find: NameSpans) -> set[tuple[str, str]]:
             after = tokens[i + 1]
             if t.name and t.possessive and after.text[:1].isalpha() and not after.in_name:
                 found.add((t.name, stem(after.lower)))
-    return found
-
-
-def _of_phrases(text: str, find: NameSpans) -> set[tuple[str, str]]:
-    """(name, stem of the noun) of every "<noun> of <name>" in `text`."""
-    found = set()
-    for sentence in sentences(text):
-        tokens = clauses.tokens(sentence, find)
-        for i in range(len(tokens) - 2):
-            if tokens[i + 1].lower == "of" and tokens[i + 2].name:
-                found.add((tokens[i + 2].name or "", stem(tokens[i].lower)))
+            if of_phrases and after.lower == "of" and i + 2 < len(tokens) and tokens[i + 2].name:
+                found.add((tokens[i + 2].name or "", stem(t.lower)))
     return found
 
 
@@ -46,7 +38,7 @@ def swapped_possessor(sentence: str, cited: Iterable[str], find: NameSpans) -> s
     cited = list(cited)
     theirs: set[tuple[str, str]] = set()
     for text in cited:
-        theirs |= _possessions(text, find) | _of_phrases(text, find)
+        theirs |= _possessions(text, find, of_phrases=True)
     for name, thing in sorted(_possessions(sentence, find)):
         if (name, thing) in theirs:
             continue

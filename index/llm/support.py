@@ -44,8 +44,9 @@ _META = frozenset(tokenize(" ".join(META_WORDS)))
 # "<who> report(s|ed) that <what>", "<a poll> put <what>": a card telling what someone says or
 # measured, up to the sentence's end.
 _REPORTED = re.compile(
-    r"(?P<who>[^.;:]{3,160}?)\b(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bits\s)(?:(?:reports?|reported|says?|said|claims?|claimed|alleges?|"
-    r"alleged|quotes?|quoted|wrote|writes?|told|tells?)(?:\s+(?:\w+\s+){0,2}?that)?|"
+    r"(?P<who>[^.;:]{3,160}?)\b(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bits\s)"
+    r"(?:(?:reports?|reported|says?|said|claims?|claimed|alleges?|alleged|"
+    r"quotes?|quoted|wrote|writes?|told|tells?)(?:\s+(?:\w+\s+){0,2}?that)?|"
     r"(?:put|puts|found|finds|showed|shows)(?:\s+that)?)\s+(?P<what>[^.;]+)",
     re.IGNORECASE,
 )
@@ -117,6 +118,7 @@ class Support:
         mine = self.content_stems(core)
         if not mine or _SAID_BY.search(core):
             return None
+        said = set(tokenize(core))
         for e in evidence:
             if e.kind != "fact":
                 continue
@@ -126,7 +128,7 @@ class Support:
                     continue
                 head = _OF_WHOM.split(who, maxsplit=1)[0]  # "a certificate" of "… for Ana"
                 speaker = [w for w in tokenize(head) if w not in self.common and w not in _META]
-                if not any(known(w, set(tokenize(core))) for w in speaker):
+                if not any(known(w, said) for w in speaker):
                     return who.strip()[-60:]
         return None
 
