@@ -10,7 +10,7 @@ from index.corpus.labels import label_span
 from index.corpus.load import Corpus
 from index.search.calibration import Thresholds
 from index.search.retrieval import Hit
-from index.search.text import content_words, fold, tokenize, words
+from index.search.text import content_words, fold, tokenize, word_set, words
 from index.settings import Settings
 
 # A quote must score at least this share of the best one, so answers point rather than pad.
@@ -214,7 +214,7 @@ def select_quotes(
         if (
             chosen
             and not _wanted(scored, relative_cutoff * top, limits, top_dense)
-            and not (names and names & set(words(corpus.article.text[seg.start : seg.end])))
+            and not (names and names & word_set(corpus.article.text[seg.start : seg.end]))
         ):
             continue
         quote = make_quote(corpus, seg.start, seg.end)
@@ -298,7 +298,9 @@ def select_background(
 
 
 def _names_text(text: str, names: set[str] | None) -> bool:
-    return names is not None and not names.isdisjoint(words(text))
+    if not names:
+        return False
+    return not names.isdisjoint(word_set(text))
 
 
 def overview_quotes(corpus: Corpus, ranked: list[ScoredSegment], settings: Settings) -> list[Quote]:

@@ -248,9 +248,19 @@ def foreign_names(
     return frozenset(found)
 
 
+@lru_cache(maxsize=4096)
 def _like_one_of(word: str, rare: frozenset[str], ratio: float) -> bool:
-    """`word` reads as a misspelling of one of the rare names (most of its letters in order)."""
-    return any(SequenceMatcher(None, word, name).ratio() >= ratio for name in rare)
+    """`word` reads as a misspelling of one of the rare names (most of its letters in order).
+    The two quick upper bounds of difflib's ratio rule most names out before the ratio itself."""
+    for name in rare:
+        matcher = SequenceMatcher(None, word, name)
+        if (
+            matcher.real_quick_ratio() >= ratio
+            and matcher.quick_ratio() >= ratio
+            and matcher.ratio() >= ratio
+        ):
+            return True
+    return False
 
 
 def _known(word: str, known: frozenset[str], spell: Callable[[str], str] | None) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cached_property
 
 from index.answer.records import CandidateKind
 from index.corpus.article import QUOTABLE
@@ -41,12 +42,12 @@ class Item:
     def lexical_text(self) -> str:
         return f"{self.text} {self.keywords}".strip()
 
-    @property
+    @cached_property
     def target(self) -> str | None:
         """For an ask or a question, the id of the item it points at (`claim:…` or `fact:…`)."""
         return self.metadata.get("target") if self.kind in ("ask", "question") else None
 
-    @property
+    @cached_property
     def off_topic(self) -> bool:
         """A curated question the corpus does not answer (`off_topic.yaml`)."""
         return self.target == OFF_TOPIC

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -51,6 +52,9 @@ class Retriever:
     def __init__(self, items: list[Item], collection, embedder: Embeddings):
         self.items = {item.id: item for item in items}
         self._ids = [item.id for item in items]
+        # Read for every item of every search: looked up once here, not through the properties.
+        self._kind = {item.id: item.kind for item in items}
+        self._target = {item.id: item.target or item.id for item in items}
         self._collection = collection
         self._embedder = embedder
         self._vectors = lru_cache(maxsize=VECTORS_KEPT)(embedder.embed_query)
@@ -144,10 +148,11 @@ class Retriever:
     def _fold_asks(self, scores: dict[str, float]) -> dict[str, float]:
         """An ask's score goes to the claim or fact it points at (the best of it and its asks)."""
         folded: dict[str, float] = {}
+        targets, kinds = self._target, self._kind
         for item_id, score in scores.items():
-            target = self.items[item_id].target or item_id
-            if target in self.items:
-                folded[target] = max(folded.get(target, score), score)
+            target = targets[item_id]
+            if target in kinds and score > folded.get(target, -math.inf):
+                folded[target] = score
         return folded
 
     def search(self, question: str) -> list[Hit]:
@@ -158,7 +163,8 @@ class Retriever:
         corpus is known to answer.
         """
         every = self.dense(question)
-        asked = {i: s for i, s in every.items() if self.items[i].kind == "question"}
+        kinds = self._kind
+        asked = {i: s for i, s in every.items() if kinds[i] == "question"}
         raw = {i: s for i, s in every.items() if i not in asked}
         dense = self._fold_asks(raw)
         lexical = self._fold_asks(self.lexical(question))
@@ -166,7 +172,7 @@ class Retriever:
         fused: dict[str, float] = {}
         for pool in (_ARTICLE_KINDS, ("fact",)):
             for ranking in (dense, lexical, curated):
-                ids = [i for i in ranking if self.items[i].kind in pool]
+                ids = [i for i in ranking if kinds[i] in pool]
                 for rank, item_id in enumerate(sorted(ids, key=ranking.__getitem__, reverse=True)):
                     fused[item_id] = fused.get(item_id, 0.0) + 1.0 / (RRF_K + rank + 1)
         ordered = sorted(fused, key=fused.__getitem__, reverse=True)

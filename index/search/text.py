@@ -67,6 +67,13 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+@lru_cache(maxsize=8192)
+def word_set(text: str) -> frozenset[str]:
+    """`words` as a set, kept for the texts asked about again and again (the corpus's own:
+    a card or a passage is checked against every question's names)."""
+    return frozenset(words(text))
+
+
 def content_words(text: str) -> list[str]:
     """Folded words that are not stop words."""
     return [w for w in words(text) if w not in STOPWORDS and fold(w) not in FOLDED_STOPWORDS]
