@@ -10,19 +10,18 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from index.answer.contract import Answer, Carried, Verification
+from index.answer.contract import Answer, Carried
+from index.answer.finish import build_answer, render_draft, verify_draft
 from index.answer.followup import FollowUp, Resolution, annotate, resolve
 from index.answer.language import detect_language
-from index.answer.lead import Lead, compose_lead
 from index.answer.live import LiveIndex
 from index.answer.names import name_words
 from index.answer.pipeline import Draft, IndexState, Refiner
 from index.answer.query import Query, load_intents, parse
 from index.answer.records import AskContext, Candidate, LogRecord
-from index.answer.render import Rendering, render_answer
+from index.answer.render import Rendering
 from index.answer.sanitize import clean_question
 from index.answer.status import compose_draft
-from index.answer.verify import verify
 from index.answer.views import ArticleAbout, ClaimView, article_about, claim_views
 from index.corpus.load import Corpus
 from index.search.embeddings import EmbeddingModelError, make_embedder
@@ -300,22 +299,8 @@ class Engine:
             return state, state.retriever.search(question)
 
     def _render(self, draft: Draft, texts: Texts | None = None) -> Rendering:
-        """The default and full renderings; an answered draft without a lead of its own opens
-        with the lead built from data (the top claim's note or the top card)."""
-        texts = texts or self.texts
-        corpus = self._live.state.corpus if self._live.state is not None else None
-        lead: str | Lead | None = draft.lead
-        if lead is None and draft.status == "answered" and corpus is not None:
-            lead = compose_lead(draft.quotes, draft.background, corpus, texts)
-        return render_answer(
-            draft.quotes,
-            draft.background,
-            texts,
-            corpus=corpus,
-            lead=lead,
-            summary=draft.summary,
-            notice=draft.notice,
-        )
+        state = self._live.state
+        return render_draft(draft, texts or self.texts, state.corpus if state else None)
 
     @property
     def template_hash(self) -> str:
@@ -339,19 +324,14 @@ class Engine:
         language: str = "en",
         carried: Carried | None = None,
     ) -> Answer:
-        return Answer(
-            id=answer_id,
-            question=question,
-            status=draft.status,
+        return build_answer(
+            answer_id,
+            question,
+            draft,
+            rendered,
+            failures,
+            timings,
             mode=self.mode,
-            quotes=draft.quotes,
-            background=draft.background,
-            summary=draft.summary,
-            notice=draft.notice,
-            rendered=rendered.text,
-            rendered_detail=rendered.detail,
-            verification=Verification(passed=not failures, failures=failures),
-            timings_ms=dict(timings),
             language=language,
             carried=carried,
         )
@@ -376,17 +356,7 @@ class Engine:
         rendered: Rendering,
         texts: Texts | None = None,
     ) -> list[str]:
-        """Checked against the texts it was rendered with (its language's tags and headings)."""
-        if state is None:
-            return [] if not (draft.quotes or draft.background) else ["no corpus to verify against"]
-        return verify(
-            draft.quotes,
-            draft.background,
-            rendered,
-            state.corpus,
-            texts or self.texts,
-            summary=draft.summary,
-        )
+        return verify_draft(state, draft, rendered, texts or self.texts)
 
     def _write_log(self, record: LogRecord) -> None:
         if self.log is None:

@@ -243,7 +243,7 @@ def assert_safe_error(engine: Engine, log: FakeLog) -> None:
 def test_engine_replaces_an_answer_failing_verification(
     built: Built, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("index.answer.engine.verify", lambda *args, **kwargs: ["injected failure"])
+    monkeypatch.setattr("index.answer.finish.verify", lambda *args, **kwargs: ["injected failure"])
     log = FakeLog()
     engine = Engine(built.settings, built.embedder, answer_log=log)
     assert_safe_error(engine, log)
