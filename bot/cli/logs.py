@@ -17,15 +17,34 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.cli.errors import fail, load_settings
+from bot.cli.logs_input import (
+    AnswerId,
+    AsJson,
+    Channel,
+    Feedback,
+    Guild,
+    Label,
+    Search,
+    Since,
+    Status,
+    Unreviewed,
+    Until,
+    Verdict,
+    VerificationFailed,
+    log_filter,
+    parse_gold,
+    prune_days,
+    whole,
+)
 from bot.cli.logs_render import render_detail, render_stats, when
-from index import LABELS, STATUSES, Settings, get_settings
+from index import STATUSES, Settings, get_settings
 from index.log.article_source import logged_article, served_article
 from index.log.context import detail_json
 from index.log.export import eval_export, to_csv, to_jsonl
 from index.log.query import MAX_ID, MAX_LIMIT
 from index.log.stats import Embed
 from index.log.store import AnswerLog, AnswerLogError, AnswerLogMissing, LogFilter
-from index.log.when import iso, parse_when
+from index.log.when import iso
 
 COMMANDS = ("list", "show", "review", "export", "stats", "path", "backup", "prune")
 LOGS_HELP = "The answer log without SQL: " + ", ".join(COMMANDS) + "."
@@ -34,34 +53,6 @@ SOURCES = ("discord", "cli")
 app = typer.Typer(
     help=LOGS_HELP, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False
 )
-
-Since = Annotated[
-    str | None, typer.Option("--since", help="From this time: 2024-05-01, an ISO time, 24h, 7d.")
-]
-Until = Annotated[
-    str | None, typer.Option("--until", help="Before this time (a bare date includes that day).")
-]
-Status = Annotated[str | None, typer.Option("--status", help="answered, out_of_scope, …")]
-Label = Annotated[
-    str | None, typer.Option("--label", help="Answers quoting a passage so labelled.")
-]
-Feedback = Annotated[str | None, typer.Option("--feedback", help="up, down or none.")]
-Verdict = Annotated[str | None, typer.Option("--verdict", help="correct, incorrect, needs-fix.")]
-Unreviewed = Annotated[bool, typer.Option("--unreviewed", help="Only answers with no verdict.")]
-VerificationFailed = Annotated[
-    bool, typer.Option("--verification-failed", help="Only answers the verifier rejected.")
-]
-Guild = Annotated[
-    str | None, typer.Option("--guild", metavar="ID", help="Discord server id.", show_default=False)
-]
-Channel = Annotated[
-    str | None,
-    typer.Option("--channel", metavar="ID", help="Discord channel id.", show_default=False),
-]
-Search = Annotated[
-    str | None, typer.Option("--search", help="Words in the question or the answer (full text).")
-]
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 _out = Console(highlight=False)
 _err = Console(stderr=True, highlight=False)
@@ -73,21 +64,6 @@ def _fail(message: str) -> NoReturn:
 
 def _settings() -> Settings:
     return load_settings(get_settings)
-
-
-def _whole(option: str, value: str | None, low: int, high: int) -> int | None:
-    """A whole-number option in [low, high], or one line naming the option and the range."""
-    if value is None:
-        return None
-    text = value.strip()
-    digits = text.isascii() and text.isdigit() and len(text) <= 20
-    if not digits or not low <= int(text) <= high:
-        _fail(f"{option} {value[:40]!r}: must be a whole number from {low} to {high}")
-    return int(text)
-
-
-def _id(option: str, value: str | None) -> int | None:
-    return _whole(option, value, 0, MAX_ID)
 
 
 def _print_json(value: Any) -> None:
@@ -109,21 +85,6 @@ def _opened(settings: Settings) -> Iterator[AnswerLog]:
         _fail(str(exc))
     finally:
         log.close()
-
-
-def _filter(limit: int | None, **options: Any) -> LogFilter:
-    options["guild_id"] = _id("--guild", options.get("guild_id"))
-    options["channel_id"] = _id("--channel", options.get("channel_id"))
-    try:
-        since, until = options.pop("since", None), options.pop("until", None)
-        return LogFilter(
-            since=parse_when(since) if since else None,
-            until=parse_when(until, end_of_day=True) if until else None,
-            limit=limit,
-            **options,
-        )
-    except (ValueError, OverflowError) as exc:
-        _fail(str(exc))
 
 
 def _feedback_cell(up: int, down: int) -> str:
@@ -150,8 +111,8 @@ def list_command(
     as_json: AsJson = False,
 ) -> None:
     """List logged answers, newest first (says so when more match than --limit)."""
-    flt = _filter(
-        _whole("--limit", limit, 1, MAX_LIMIT), since=since, until=until, status=status,
+    flt = log_filter(
+        whole("--limit", limit, 1, MAX_LIMIT), since=since, until=until, status=status,
         label=label, feedback=feedback, verdict=verdict, unreviewed=unreviewed,
         verification_failed=verification_failed, guild_id=guild, channel_id=channel,
         search=search,
@@ -195,11 +156,6 @@ def list_command(
     _out.print(table, crop=False)
 
 
-AnswerId = Annotated[
-    str, typer.Argument(help="The answer's id, or a unique start of it (at least 6 characters).")
-]
-
-
 @app.command("show")
 def show_command(answer_id: AnswerId, as_json: AsJson = False) -> None:
     """Everything logged about one answer: as sent, quotes in context, scores, reviews."""
@@ -211,15 +167,6 @@ def show_command(answer_id: AnswerId, as_json: AsJson = False) -> None:
         _print_json(detail_json(detail, source))
     else:
         render_detail(_out, detail, source)
-
-
-def parse_gold(text: str) -> dict[str, Any]:
-    """`--gold "TEXT"` or `--gold "allegation,disputed: TEXT"` (labels the quote may carry)."""
-    head, sep, rest = text.partition(":")
-    labels = [w.strip() for w in head.split(",")] if sep else []
-    if sep and labels and all(label in LABELS for label in labels) and rest.strip():
-        return {"text": " ".join(rest.split()), "labels": labels}
-    return {"text": " ".join(text.split()), "labels": []}
 
 
 @app.command("review")
@@ -294,8 +241,8 @@ def export_command(
     """Export answers, oldest first, as JSON lines, CSV, or evaluation cases (reviewed only)."""
     if fmt not in ("jsonl", "csv"):
         _fail(f"unknown format {fmt!r}; use jsonl or csv")
-    flt = _filter(
-        _whole("--limit", limit, 1, MAX_ID), since=since, until=until, status=status,
+    flt = log_filter(
+        whole("--limit", limit, 1, MAX_ID), since=since, until=until, status=status,
         label=label, feedback=feedback, verdict=verdict, unreviewed=unreviewed,
         verification_failed=verification_failed, guild_id=guild, channel_id=channel,
         search=search,
@@ -353,7 +300,7 @@ def stats_command(
     """Answers per day, statuses, feedback, verdicts, latency, most asked, gaps, unwritten."""
     if source is not None and source not in SOURCES:
         _fail(f"--source {source!r}: use one of {', '.join(SOURCES)}")
-    flt = _filter(None, since=since, until=until)
+    flt = log_filter(None, since=since, until=until)
     settings = _settings()
     with _opened(settings) as log:
         stats = log.stats(
@@ -391,7 +338,7 @@ def prune_command(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete answers (with their feedback and verdicts) older than some days."""
-    days = _days(older_than)
+    days = prune_days(older_than)
     cutoff = datetime.now(UTC) - timedelta(days=days)
     with _opened(_settings()) as log:
         count = log.count(LogFilter(until=cutoff, limit=None))
@@ -402,16 +349,3 @@ def prune_command(
             typer.confirm(f"Delete {count} answers logged before {iso(cutoff)}?", abort=True)
         deleted = log.prune(days, now=cutoff + timedelta(days=days))
     _out.print(f"Deleted {deleted} answers.")
-
-
-MAX_PRUNE_DAYS = 36_500
-
-
-def _days(value: str) -> float:
-    try:
-        days = float(value)
-    except ValueError:
-        days = -1.0
-    if not 0 <= days <= MAX_PRUNE_DAYS:  # also refuses nan and inf
-        _fail(f"--older-than {value!r}: must be a number of days from 0 to {MAX_PRUNE_DAYS}")
-    return days
