@@ -1,7 +1,9 @@
-"""A local fake of Discord for the real discord.py client: REST routes that record what the bot
-sends (and serve a channel's messages back), a gateway (see fake_gateway.py), and helpers that
-inject slash commands, button clicks, modal submissions, messages, replies and forum posts as
-Discord would.
+"""A local fake of Discord for the real discord.py client: the guild, its members and what the
+bot did there; the server, with REST routes that record what the bot sends and serve a
+channel's messages back (fake_identity_routes.py, fake_interaction_routes.py,
+fake_channel_routes.py; the records are in fake_records.py) and a gateway (fake_gateway.py);
+and helpers that inject slash commands, button clicks, modal submissions, messages, replies and
+forum posts as Discord would.
 
 Point discord.py at it with `FakeDiscord.patch(monkeypatch)` (`Route.BASE` and
 `DiscordWebSocket.DEFAULT_GATEWAY`; a plain `Client` connects to DEFAULT_GATEWAY and then to the
@@ -11,16 +13,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import yarl
 from aiohttp import web
 
-from tests.support.discord.fake_gateway import FakeGateway, Session
+from tests.support.discord.fake_channel_routes import ChannelRoutes
+from tests.support.discord.fake_gateway import FakeGateway
+from tests.support.discord.fake_http import API, json_response
+from tests.support.discord.fake_identity_routes import IdentityRoutes
+from tests.support.discord.fake_interaction_routes import InteractionRoutes
 from tests.support.discord.fake_payloads import (
     ADMIN_PERMISSIONS,
     FakeGuild,
@@ -28,65 +32,9 @@ from tests.support.discord.fake_payloads import (
     message_payload,
     snowflake,
 )
+from tests.support.discord.fake_records import EPHEMERAL, InteractionRecord, Sent
 
-API = "/api/v10"
-EPHEMERAL = 1 << 6
-# Discord refuses a first response later than this.
-ACK_WINDOW_S = 3.0
-
-
-@dataclass
-class Sent:
-    """A message the bot made visible (or tried to), as Discord would show it."""
-
-    id: int
-    content: str
-    ephemeral: bool
-    components: list[dict[str, Any]]
-    allowed_mentions: dict[str, Any] | None
-    payload: dict[str, Any]
-    at: float
-    channel_id: int | None = None
-
-
-@dataclass
-class InteractionRecord:
-    id: int
-    token: str
-    kind: str  # "command" | "component" | "modal"
-    user: FakeUser
-    channel_id: int
-    created: float
-    callbacks: list[dict[str, Any]] = field(default_factory=list)
-    messages: list[Sent] = field(default_factory=list)
-    original: Sent | None = None
-    original_deleted: bool = False
-    deferred_ephemeral: bool | None = None
-    followup_count: int = 0
-
-    @property
-    def ack_delay(self) -> float | None:
-        return self.callbacks[0]["at"] - self.created if self.callbacks else None
-
-    @property
-    def callback_types(self) -> list[int]:
-        return [c["type"] for c in self.callbacks]
-
-    @property
-    def visible(self) -> list[Sent]:
-        """Messages still shown, in order (a deleted original is gone)."""
-        return [m for m in self.messages if not (self.original_deleted and m is self.original)]
-
-    @property
-    def modal(self) -> dict[str, Any] | None:
-        return next((c["data"] for c in self.callbacks if c["type"] == 9), None)
-
-
-def _json(data: Any, status: int = 200) -> web.Response:
-    # discord.py parses a body as JSON only for exactly this content type (no charset).
-    return web.Response(
-        body=json.dumps(data).encode(), status=status, headers={"Content-Type": "application/json"}
-    )
+__all__ = ["EPHEMERAL", "FakeDiscord", "InteractionRecord", "Sent"]
 
 
 class FakeDiscord:
@@ -120,9 +68,10 @@ class FakeDiscord:
         self.deleted_messages: set[int] = set()
         self.typing: list[int] = []
         self.history_reads: list[int] = []
+        self._identity = IdentityRoutes(self)
         self.gateway = FakeGateway(
             token=token,
-            ready_payload=self._ready,
+            ready_payload=self._identity.ready,
             guild_payloads=lambda: [self.guild.create_payload(self.bot_user)],
             resume_url=lambda: self.gateway_url,
         )
@@ -143,23 +92,8 @@ class FakeDiscord:
     async def start(self) -> FakeDiscord:
         app = web.Application(middlewares=[self._record_middleware])
         app.router.add_get("/gateway", self.gateway.handle)
-        r = app.router
-        r.add_get(API + "/users/@me", self._me)
-        r.add_get(API + "/oauth2/applications/@me", self._application)
-        r.add_get(API + "/gateway", self._gateway_info)
-        r.add_get(API + "/gateway/bot", self._gateway_info)
-        r.add_put(API + "/applications/{app}/commands", self._sync_commands)
-        r.add_put(API + "/applications/{app}/guilds/{guild}/commands", self._sync_commands)
-        r.add_post(API + "/interactions/{iid}/{token}/callback", self._callback)
-        r.add_post(API + "/webhooks/{app}/{token}", self._followup)
-        r.add_patch(API + "/webhooks/{app}/{token}/messages/{mid}", self._edit_webhook_message)
-        r.add_delete(API + "/webhooks/{app}/{token}/messages/{mid}", self._delete_webhook_message)
-        r.add_post(API + "/channels/{cid}/messages", self._channel_message)
-        r.add_get(API + "/channels/{cid}/messages", self._history)
-        r.add_get(API + "/channels/{cid}/messages/{mid}", self._get_message)
-        r.add_delete(API + "/channels/{cid}/messages/{mid}", self._delete_channel_message)
-        r.add_post(API + "/channels/{cid}/messages/{mid}/threads", self._start_thread)
-        r.add_post(API + "/channels/{cid}/typing", self._typing)
+        for routes in (self._identity, InteractionRoutes(self), ChannelRoutes(self)):
+            routes.add_to(app.router)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -210,83 +144,19 @@ class FakeDiscord:
             and not by_url
             and request.headers.get("Authorization") != f"Bot {self.token}"
         ):
-            return _json({"message": "401: Unauthorized", "code": 0}, status=401)
+            return json_response({"message": "401: Unauthorized", "code": 0}, status=401)
         try:
             return await handler(request)
         finally:
             await self._notify()
 
-    # -- identity ------------------------------------------------------------------------------
+    # -- the bot's messages --------------------------------------------------------------------
 
-    async def _me(self, request: web.Request) -> web.Response:
-        return _json(self.bot_user.payload())
-
-    async def _application(self, request: web.Request) -> web.Response:
-        return _json(
-            {
-                "id": str(self.app_id),
-                "name": "Explainer",
-                "description": "",
-                "icon": None,
-                "bot_public": True,
-                "bot_require_code_grant": False,
-                "owner": FakeUser(snowflake(), "owner").payload(),
-                "verify_key": "0" * 64,
-                "flags": 0,
-                "team": None,
-            }
-        )
-
-    async def _gateway_info(self, request: web.Request) -> web.Response:
-        limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
-        return _json({"url": self.gateway_url, "shards": 1, "session_start_limit": limit})
-
-    def _ready(self, session: Session) -> dict[str, Any]:
-        return {
-            "v": 10,
-            "user": self.bot_user.payload(),
-            "guilds": [{"id": str(self.guild.id), "unavailable": True}],
-            "session_id": session.id,
-            "application": {"id": str(self.app_id), "flags": 0},
-            "private_channels": [],
-            "relationships": [],
-        }
-
-    async def _sync_commands(self, request: web.Request) -> web.Response:
-        body = await request.json()
-        guild = request.match_info.get("guild")
-        if guild is not None and int(guild) != self.guild.id:
-            return _json({"message": "Missing Access", "code": 50001}, status=403)
-        synced = [
-            {
-                **command,
-                "id": str(snowflake()),
-                "application_id": str(self.app_id),
-                "version": str(snowflake()),
-                **({"guild_id": guild} if guild else {}),
-            }
-            for command in body
-        ]
-        self.commands[int(guild) if guild else None] = synced
-        return _json(synced)
-
-    # -- interactions --------------------------------------------------------------------------
-
-    def _sent(self, body: dict[str, Any], message: dict[str, Any], ephemeral: bool) -> Sent:
-        return Sent(
-            id=int(message["id"]),
-            content=body.get("content") or "",
-            ephemeral=ephemeral,
-            components=body.get("components") or [],
-            allowed_mentions=body.get("allowed_mentions"),
-            payload=body,
-            at=time.monotonic(),
-            channel_id=int(message["channel_id"]),
-        )
-
-    def _bot_message(
+    def bot_message(
         self, channel_id: int, body: dict[str, Any], webhook: bool = False
     ) -> dict[str, Any]:
+        """A message the bot sent to `channel_id` (as an interaction's webhook, or not), as
+        Discord shows it."""
         return message_payload(
             channel_id=channel_id,
             author=self.bot_user.payload(),
@@ -294,153 +164,6 @@ class FakeDiscord:
             guild_id=self.guild.id,
             webhook_id=self.app_id if webhook else None,
         )
-
-    async def _callback(self, request: web.Request) -> web.Response:
-        record = self.interactions.get(request.match_info["token"])
-        if record is None or str(record.id) != request.match_info["iid"]:
-            return _json({"message": "Unknown interaction", "code": 10062}, status=404)
-        if record.callbacks:
-            return _json(
-                {"message": "Interaction has already been acknowledged.", "code": 40060}, status=400
-            )
-        now = time.monotonic()
-        if now - record.created > ACK_WINDOW_S:
-            return _json({"message": "Unknown interaction", "code": 10062}, status=404)
-        body = await request.json()
-        kind, data = body["type"], body.get("data") or {}
-        record.callbacks.append({"type": kind, "data": data, "at": now})
-        result: dict[str, Any] = {
-            "interaction": {"id": str(record.id), "type": 2},
-        }
-        ephemeral = bool(int(data.get("flags") or 0) & EPHEMERAL)
-        if kind in (4, 5):
-            message = self._bot_message(record.channel_id, data, webhook=True)
-            sent = self._sent(data, message, ephemeral)
-            record.original = sent
-            if kind == 5:
-                record.deferred_ephemeral = ephemeral
-            else:
-                record.messages.append(sent)
-            result["interaction"].update(
-                response_message_id=message["id"],
-                response_message_loading=kind == 5,
-                response_message_ephemeral=ephemeral,
-            )
-            result["resource"] = {"type": kind, "message": message}
-        elif kind == 7:
-            message = self._bot_message(record.channel_id, data, webhook=True)
-            record.messages.append(self._sent(data, message, True))
-            result["resource"] = {"type": kind, "message": message}
-        return _json(result)
-
-    async def _body(self, request: web.Request) -> dict[str, Any]:
-        if request.content_type == "multipart/form-data":
-            form = await request.post()
-            return json.loads(str(form["payload_json"]))
-        return await request.json()
-
-    async def _followup(self, request: web.Request) -> web.Response:
-        record = self.interactions.get(request.match_info["token"])
-        if record is None or not record.callbacks:
-            return _json({"message": "Unknown Webhook", "code": 10015}, status=404)
-        body = await self._body(request)
-        record.followup_count += 1
-        replaces_loading = (
-            record.deferred_ephemeral is not None
-            and record.followup_count == 1
-            and not record.original_deleted
-        )
-        if replaces_loading:
-            # The first follow-up after a defer replaces the "thinking…" message and keeps its
-            # visibility, whatever flags it asks for.
-            ephemeral = bool(record.deferred_ephemeral)
-        else:
-            ephemeral = bool(int(body.get("flags") or 0) & EPHEMERAL)
-        message = self._bot_message(record.channel_id, body, webhook=True)
-        sent = self._sent(body, message, ephemeral)
-        if replaces_loading:
-            record.original = sent
-        record.messages.append(sent)
-        if not ephemeral:
-            self.messages[int(message["id"])] = message
-        return _json(message)
-
-    async def _edit_webhook_message(self, request: web.Request) -> web.Response:
-        record = self.interactions.get(request.match_info["token"])
-        if record is None or record.original is None:
-            return _json({"message": "Unknown Message", "code": 10008}, status=404)
-        body = await self._body(request)
-        message = self._bot_message(record.channel_id, body, webhook=True)
-        sent = self._sent(body, message, bool(record.deferred_ephemeral))
-        if record.original in record.messages:
-            record.messages[record.messages.index(record.original)] = sent
-        else:
-            record.messages.append(sent)
-        record.original = sent
-        return _json(message)
-
-    async def _delete_webhook_message(self, request: web.Request) -> web.Response:
-        record = self.interactions.get(request.match_info["token"])
-        if record is None:
-            return _json({"message": "Unknown Message", "code": 10008}, status=404)
-        if request.match_info["mid"] == "@original":
-            record.original_deleted = True
-        return web.Response(status=204)
-
-    # -- channels ------------------------------------------------------------------------------
-
-    async def _channel_message(self, request: web.Request) -> web.Response:
-        channel_id = int(request.match_info["cid"])
-        body = await self._body(request)
-        message = self._bot_message(channel_id, body)
-        self.channel_messages.setdefault(channel_id, []).append(self._sent(body, message, False))
-        self.messages[int(message["id"])] = message
-        # Discord echoes the bot's own messages back over the gateway.
-        await self.gateway.dispatch("MESSAGE_CREATE", message)
-        return _json(message)
-
-    async def _history(self, request: web.Request) -> web.Response:
-        """A channel's messages, newest first (`limit`, `before`), as Discord serves them."""
-        channel_id = int(request.match_info["cid"])
-        limit = int(request.query.get("limit", 50))
-        before = int(request.query["before"]) if "before" in request.query else None
-        found = sorted(
-            (
-                m
-                for mid, m in self.messages.items()
-                if int(m["channel_id"]) == channel_id
-                and mid not in self.deleted_messages
-                and (before is None or mid < before)
-            ),
-            key=lambda m: int(m["id"]),
-            reverse=True,
-        )
-        self.history_reads.append(channel_id)
-        return _json(found[:limit])
-
-    async def _get_message(self, request: web.Request) -> web.Response:
-        message = self.messages.get(int(request.match_info["mid"]))
-        if message is None or int(message["channel_id"]) != int(request.match_info["cid"]):
-            return _json({"message": "Unknown Message", "code": 10008}, status=404)
-        return _json(message)
-
-    async def _delete_channel_message(self, request: web.Request) -> web.Response:
-        self.deleted_messages.add(int(request.match_info["mid"]))
-        return web.Response(status=204)
-
-    async def _start_thread(self, request: web.Request) -> web.Response:
-        body = await request.json()
-        parent = int(request.match_info["cid"])
-        # A thread started on a message takes the message's id.
-        thread = self.guild.thread(
-            parent, self.bot_user.id, body["name"], int(request.match_info["mid"])
-        )
-        await self.gateway.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
-        return _json(thread, status=201)
-
-    async def _typing(self, request: web.Request) -> web.Response:
-        self.typing.append(int(request.match_info["cid"]))
-        return web.Response(status=204)
 
     # -- injecting events ----------------------------------------------------------------------
 
