@@ -2,83 +2,27 @@
 
 The hostile cases of scripts/bench_llm.py that matter most, deterministic: the fake chat model
 answers exactly as scripted, and the guards run on word overlap (the fake embedder has no fitted
-cosine thresholds), so every expectation here follows from the data in corpus/.
+cosine thresholds), so every expectation here follows from the data in corpus/. This module: what
+ships and what the guards drop; test_refiner_faults.py: replies that cannot be used and faults.
+The scripted Engine and its fixtures are in conftest.py.
 """
 
 from __future__ import annotations
 
 import json
-import logging
-import threading
-from collections.abc import Callable
 
 import pytest
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage
 
 from index.answer.contract import Answer
 from index.answer.engine import Engine
-from index.answer.status import compose_draft
 from index.llm.prompt import build_context, load_llm_texts
-from index.llm.refiner import LLMRefiner, make_refiner
-from index.search.reindex import reindex
-from index.settings import Settings
-from index.texts import load_texts
-from tests.support.fakes import FakeEmbedder
-from tests.support.llm_stub import make_settings, reply_json, reply_sentences
+from tests.support.llm_stub import reply_json, reply_sentences
 
 MEETING_Q = "Did the U.S. ambassador meet Peru's defense minister before the coup?"
 MEETING = "kenna-bobbio-meeting"
 VERBATIM = "She met Peru's Minister of Defense Gustavo Bobbio on December 6"
 ATTRIBUTED = "The authors allege that the U.S. ambassador met the defense minister the day before."
 NOTICES = load_llm_texts().notices
-
-
-@pytest.fixture(scope="module")
-def embedder() -> FakeEmbedder:
-    return FakeEmbedder()
-
-
-@pytest.fixture(scope="module")
-def settings(tmp_path_factory: pytest.TempPathFactory, embedder: FakeEmbedder) -> Settings:
-    built = make_settings(tmp_path_factory.mktemp("llm-data"))
-    reindex(built, embedder=embedder)
-    return built
-
-
-@pytest.fixture(scope="module")
-def extractive(settings: Settings, embedder: FakeEmbedder) -> Engine:
-    engine = Engine(settings, embedder, None)
-    engine.load()
-    return engine
-
-
-@pytest.fixture(scope="module")
-def scripted(settings: Settings, embedder: FakeEmbedder) -> tuple[Engine, GenericFakeChatModel]:
-    model = GenericFakeChatModel(messages=iter(()))
-    refiner = LLMRefiner(settings, load_texts(), chat_model=model, spec="fake:scripted")
-    engine = Engine(settings, embedder, None, refiner=refiner)
-    engine.load()
-    return engine, model
-
-
-@pytest.fixture
-def ask(scripted) -> Callable[..., Answer]:
-    engine, model = scripted
-
-    def ask(question: str, *replies: str | AIMessage) -> Answer:
-        """One question through the Engine, its model replying as scripted."""
-        model.messages = iter(replies)
-        return engine.answer(question)
-
-    return ask
-
-
-@pytest.fixture
-def dropped(scripted) -> Callable[[], dict[str, str]]:
-    """The last summary's dropped sentences → the guard that dropped each."""
-    engine, _ = scripted
-    return lambda: {c.raw: c.dropped for c in engine.refiner.last_outcome.sentences if c.dropped}
 
 
 def assert_extractive_fallback(
@@ -268,100 +212,7 @@ def test_injected_instruction_cannot_set_labels_or_verdicts(ask):
     assert {q.label for q in answer.quotes if MEETING in q.claim_ids} == {"allegation"}
 
 
-# -- replies that cannot be used ----------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "replies, kind, notice",
-    [
-        (
-            ['{"sentences": [{"text": "The authors allege', "still not json"],
-            "unparseable",
-            "unparseable",
-        ),
-        (["Castillo was a teacher.", "Castillo was a teacher."], "unparseable", "unparseable"),
-        ([""], "empty", "empty"),
-        (['{"sentences": []}'], "empty", "empty"),
-        (["I'm sorry, but I can't help with that request."], "refusal", "refused"),
-        (
-            [AIMessage(content="", additional_kwargs={"refusal": "I cannot comply."})],
-            "refusal",
-            "refused",
-        ),
-    ],
-)
-def test_unusable_reply_gives_the_extractive_answer_and_a_notice_naming_it(
-    ask, extractive, caplog, replies, kind, notice
-):
-    with caplog.at_level(logging.WARNING, logger="index.llm.refiner"):
-        answer = ask(MEETING_Q, *replies)
-    assert_extractive_fallback(answer, extractive, MEETING_Q, NOTICES[notice])
-    assert f"llm fault {kind}" in caplog.text
-    assert NOTICES[notice] != NOTICES["unavailable"]
-
-
-def test_an_unreadable_reply_is_repaired_once(ask, scripted):
-    _, model = scripted
-    good = reply_sentences((ATTRIBUTED, [MEETING]))
-    answer = ask(MEETING_Q, "Here is my answer: the authors allege a meeting.", good)
-    assert answer.summary == ATTRIBUTED
-    assert next(model.messages, None) is None  # both scripted replies were used
-
-
-@pytest.mark.parametrize(
-    "reply",
-    [
-        # Qwen2.5-Coder-0.5B closed its JSON this way.
-        '{"sentences": [{"text": "' + ATTRIBUTED + '", "cites": ["' + MEETING + '"]}]]}]',
-        "```json\n{'sentences': [{'text': \""
-        + ATTRIBUTED
-        + "\", 'cites': ['"
-        + MEETING
-        + "']}]}\n```",
-        f"{ATTRIBUTED} [{MEETING}]",
-        json.dumps({"summary": ATTRIBUTED, "points": [{"article": [MEETING], "facts": []}]}),
-    ],
-)
-def test_what_small_models_send_is_read(ask, reply):
-    answer = ask(MEETING_Q, reply)
-    assert answer.summary == ATTRIBUTED, answer.notice
-
-
-def test_fallback_draft_carries_the_fault_kind(settings, extractive):
-    model = GenericFakeChatModel(messages=iter(["not json", "still not json"]))
-    refiner = LLMRefiner(settings, load_texts(), chat_model=model)
-    state = extractive.snapshot()
-    query = extractive.parse(state, MEETING_Q)
-    hits = state.retriever.search(query.topic)
-    draft = compose_draft(state, query, hits, extractive.settings, extractive.texts)
-    refined = refiner(state, MEETING_Q, hits, draft)
-    assert refined.fault == "llm_unparseable"
-    assert refined.quotes == draft.quotes and refined.summary is None
-
-
-def test_the_first_question_waits_for_the_client_no_longer_than_the_timeout(
-    settings, extractive, monkeypatch, caplog
-):
-    """The client is built in the background; a question it is not ready for gets the
-    extractive answer with a timeout fault, not a wait for the import."""
-    release = threading.Event()
-
-    def slow_build(_settings):
-        release.wait(30)
-        return GenericFakeChatModel(messages=iter([reply_sentences((ATTRIBUTED, [MEETING]))]))
-
-    monkeypatch.setattr("index.llm.refiner.make_chat_model", slow_build)
-    refiner = make_refiner(settings.model_copy(update={"llm": "openai:x", "llm_timeout": 0.2}))
-    engine = Engine(settings, extractive.embedder, None, refiner=refiner)
-    engine.load()
-    try:
-        with caplog.at_level(logging.WARNING, logger="index.llm.refiner"):
-            first = engine.answer(MEETING_Q)
-        assert first.notice == NOTICES["unavailable"] and first.summary is None
-        assert "llm fault timeout" in caplog.text and "still being set up" in caplog.text
-    finally:
-        release.set()
-    assert refiner.chat_model(timeout=30) is not None
+# -- what is quoted, and when the model is not asked --------------------------------------------
 
 
 def test_model_citing_many_passages_is_held_to_the_quote_budget(ask, settings):
@@ -393,14 +244,3 @@ def test_metadata_question_skips_the_model(ask):
     assert answer.verification.passed
     assert answer.summary is None and answer.notice is None
     assert [b.fact_id for b in answer.background] == ["article-metadata"]
-
-
-def test_a_fault_while_composing_still_gives_the_whole_extractive_answer(
-    ask, extractive, monkeypatch
-):
-    def broken(*args, **kwargs):
-        raise RuntimeError("guard bug")
-
-    monkeypatch.setattr("index.llm.refiner.assemble_quotes", broken)
-    answer = ask(MEETING_Q, reply_json(ATTRIBUTED, [MEETING]))
-    assert_extractive_fallback(answer, extractive, MEETING_Q, NOTICES["unavailable"])
