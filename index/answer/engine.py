@@ -150,20 +150,30 @@ class Engine:
         texts = self.texts_for(self.language_of(cleaned, language, follow_up))
         state, hits, draft, carried = self._draft(cleaned, quotes_only, timings, texts, follow_up)
         rendered = self._render(draft, texts)
-        failures = self._verify(state, draft, rendered, texts)
-        rejected_answer = None
+        failures = verify_draft(state, draft, rendered, texts)
         language = texts.language
-        if failures:
-            rejected_answer = self._build(
-                answer_id, cleaned, draft, rendered, failures, timings, language, carried
+
+        def built(draft: Draft, rendered: Rendering) -> Answer:
+            return build_answer(
+                answer_id,
+                cleaned,
+                draft,
+                rendered,
+                failures,
+                timings,
+                mode=self.mode,
+                language=language,
+                carried=carried,
             )
+
+        rejected_answer = None
+        if failures:
+            rejected_answer = built(draft, rendered)
             log.error("answer %s failed verification: %s", answer_id, failures)
             draft = Draft("error", [], [], lead=texts.lines["error"], fault=draft.fault)
             rendered = self._render(draft, texts)
         timings["total"] = _ms(began)
-        answer = self._build(
-            answer_id, cleaned, draft, rendered, failures, timings, language, carried
-        )
+        answer = built(draft, rendered)
         self._write_log(
             LogRecord(
                 answer=answer,
@@ -313,29 +323,6 @@ class Engine:
             parts.append(self.refiner.template_hash)
         return hashlib.sha256(":".join(parts).encode()).hexdigest()[:16]
 
-    def _build(
-        self,
-        answer_id: str,
-        question: str,
-        draft: Draft,
-        rendered: Rendering,
-        failures: list[str],
-        timings: dict[str, float],
-        language: str = "en",
-        carried: Carried | None = None,
-    ) -> Answer:
-        return build_answer(
-            answer_id,
-            question,
-            draft,
-            rendered,
-            failures,
-            timings,
-            mode=self.mode,
-            language=language,
-            carried=carried,
-        )
-
     def _check_input(self, question: str, texts: Texts | None = None) -> str | None:
         lines = (texts or self.texts).lines
         if not question:
@@ -348,15 +335,6 @@ class Engine:
         if self.refiner is None or draft.status not in ("answered", "no_article_match"):
             return draft
         return self.refiner(state, question, hits, draft)
-
-    def _verify(
-        self,
-        state: IndexState | None,
-        draft: Draft,
-        rendered: Rendering,
-        texts: Texts | None = None,
-    ) -> list[str]:
-        return verify_draft(state, draft, rendered, texts or self.texts)
 
     def _write_log(self, record: LogRecord) -> None:
         if self.log is None:
