@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -31,9 +32,10 @@ RARE_NAME_SENTENCES = 2
 COMMON_SHARE = 0.25
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Segment:
-    """A quotable span: one curated claim, or a whole sentence no claim covers."""
+    """A quotable span: one curated claim, or a whole sentence no claim covers. Built once
+    per index version, one object per span: compared and hashed by identity (fast)."""
 
     start: int
     end: int
@@ -120,7 +122,7 @@ def score_segments(
             add(by_claim[meta["claim_id"]], hit, 1.0)
             match(by_claim[meta["claim_id"]], hit)
         elif hit.item.kind in ("sentence", "window"):
-            sids = str(meta.get("sentence_ids") or meta.get("sentence_id")).split(",")
+            sids = hit.item.sentence_ids
             kind_weight = 1.0 if hit.item.kind == "sentence" else WINDOW_WEIGHT
             for sid in sids:
                 shared = by_sentence.get(sid, [])
@@ -167,21 +169,42 @@ class Signals:
 def relevance_signals(hits: list[Hit], about_article: frozenset[str] = frozenset()) -> Signals:
     """The signals of `hits`; `about_article`: the targets (`fact:ID`) of the cards about the
     article itself, whose curated questions are questions about the article, not its topic."""
-    article = [h for h in hits if h.item.kind in ("sentence", "claim")]
-    facts = [h for h in hits if h.item.kind == "fact"]
-    questions = [h for h in hits if h.item.kind == "question"]
-    answerable = [h for h in questions if not h.item.off_topic]
-    asked = max(answerable, key=lambda h: h.dense or 0.0, default=None)
-    on_topic = [h for h in answerable if h.item.target not in about_article]
+    # One pass over the hits (about 1,100 of them per question); -inf: none of that kind.
+    none = -math.inf
+    article_dense = article_bm25 = fact_dense = fact_bm25 = off_topic = asked_topic = none
+    asked: Hit | None = None
+    asked_score = none
+    for hit in hits:
+        item = hit.item
+        kind = item.kind
+        if kind == "sentence" or kind == "claim":
+            article_dense = max(article_dense, hit.own or 0.0)
+            article_bm25 = max(article_bm25, hit.bm25 or 0.0)
+        elif kind == "fact":
+            fact_dense = max(fact_dense, hit.own or 0.0)
+            fact_bm25 = max(fact_bm25, hit.bm25 or 0.0)
+        elif kind == "question":
+            score = hit.dense or 0.0
+            if item.off_topic:
+                off_topic = max(off_topic, score)
+                continue
+            if score > asked_score:
+                asked, asked_score = hit, score
+            if item.target not in about_article:
+                asked_topic = max(asked_topic, score)
+
+    def found(value: float) -> float:
+        return value if value > none else 0.0
+
     return Signals(
-        article_dense=max((h.own or 0.0 for h in article), default=0.0),
-        article_bm25=max((h.bm25 or 0.0 for h in article), default=0.0),
-        fact_dense=max((h.own or 0.0 for h in facts), default=0.0),
-        fact_bm25=max((h.bm25 or 0.0 for h in facts), default=0.0),
-        asked=(asked.dense or 0.0) if asked else 0.0,
+        article_dense=found(article_dense),
+        article_bm25=found(article_bm25),
+        fact_dense=found(fact_dense),
+        fact_bm25=found(fact_bm25),
+        asked=found(asked_score),
         asked_article=bool(asked and str(asked.item.target).startswith("claim:")),
-        off_topic=max((h.dense or 0.0 for h in questions if h.item.off_topic), default=0.0),
-        asked_topic=max((h.dense or 0.0 for h in on_topic), default=0.0),
+        off_topic=found(off_topic),
+        asked_topic=found(asked_topic),
     )
 
 

@@ -107,10 +107,10 @@ class Resolution:
             target = hit.item.metadata.get(key) if hit.item.kind in ("claim", "fact") else None
             if target in wanted:
                 lift = top * (1 + PRIORITY_STEP * (len(wanted) - wanted.index(target)))
-                hit = replace(hit, fused=max(hit.fused, lift))
+                hit = hit._replace(fused=max(hit.fused, lift))
             boosted.append(hit)
         ordered = sorted(boosted, key=lambda h: h.fused, reverse=True)
-        return [replace(h, rank=n) for n, h in enumerate(ordered, start=1)]
+        return [h._replace(rank=n) for n, h in enumerate(ordered, start=1)]
 
 
 def resolve(

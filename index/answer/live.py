@@ -83,7 +83,10 @@ class LiveIndex:
             thresholds = thresholds_for(pointer.model_id, self.settings, corpus.calibration)
             self.state = IndexState.build(corpus, pointer, retriever, thresholds)
             self.router = IntentRouter(
-                self.embedder, load_intents(), cache_dir=self.settings.data_dir
+                self.embedder,
+                load_intents(),
+                cache_dir=self.settings.data_dir,
+                embed_query=retriever.query_vector,
             )
             self._failures = 0
 

@@ -143,9 +143,15 @@ class IntentRouter:
     """
 
     def __init__(
-        self, embedder: Embeddings, patterns: IntentPatterns, cache_dir: Path | None = None
+        self,
+        embedder: Embeddings,
+        patterns: IntentPatterns,
+        cache_dir: Path | None = None,
+        embed_query: Callable[[str], list[float]] | None = None,
     ):
         self._embedder = embedder
+        # The question's vector; the retriever's cached one, so a question is embedded once.
+        self._embed_query = embed_query or embedder.embed_query
         self._patterns = patterns
         self._cache_dir = cache_dir
         self._matrix: np.ndarray | None = None
@@ -207,7 +213,7 @@ class IntentRouter:
     def route(self, question: str) -> tuple[Intent, float]:
         """The nearest intent and the cosine of its nearest example."""
         matrix = self._examples()
-        vector = np.asarray(self._embedder.embed_query(question), dtype=np.float32)
+        vector = np.asarray(self._embed_query(question), dtype=np.float32)
         scores = matrix @ vector
         best = int(np.argmax(scores))
         return self._labels[best], float(scores[best])
@@ -302,11 +308,16 @@ def parse(
     intent: Intent = "topic"
     nearest: Intent | None = None
     score = 0.0
+    rare = names_in(question, names, spell)
+    own_in_article = bool(own) and own <= article_words
     if own and own <= front_matter_words:
         intent = "byline"  # "Who is <author>?", "What is <publisher>?"
-    elif router is not None:
+    elif router is not None and not (own and (rare or own_in_article)):
         # Every question gets its nearest intent; the status decision routes it there only
-        # when that beats its nearest curated question by the calibrated margin.
+        # when that beats its nearest curated question by the calibrated margin. Not one with
+        # a topic of its own (`status.routed_intent`): a rare name of the article, or words
+        # all of which the article uses; its nearest intent would go unread (and cost an
+        # embedding when its topic is not the question).
         nearest, score = router.route(question)
         if not own:
             intent = nearest
@@ -314,14 +325,14 @@ def parse(
         text=question,
         topic=topic,
         tokens=frozenset(tokenize(topic)),
-        names=names_in(question, names, spell),
+        names=rare,
         intent=intent,
         nearest=nearest if intent == "topic" else None,
         nearest_score=score,
         foreign=foreign_names(topic, known_words, spell, names) if known_words else frozenset(),
         elsewhere=names_only_the_background_uses(topic, background),
         to_article=topic != question or names_the_article(question, patterns),
-        own_in_article=bool(own) and own <= article_words,
+        own_in_article=own_in_article,
     )
 
 

@@ -34,15 +34,19 @@ BIAS = "bias"
 
 def features(ranked: list[ScoredSegment], hits: list[Hit]) -> list[dict[str, float]]:
     """The features of each passage of `ranked` (in order), from the same hits."""
-    dense = {h.item.id: h.dense or 0.0 for h in hits}
+    dense: dict[str, float] = {}
     asked: dict[str, float] = {}
     window: dict[str, float] = {}
     for hit in hits:
         item, score = hit.item, hit.dense or 0.0
-        if item.kind == "question" and item.target:
-            asked[item.target] = max(asked.get(item.target, 0.0), score)
-        elif item.kind == "window":
-            for sid in str(item.metadata.get("sentence_ids", "")).split(","):
+        kind = item.kind
+        if kind == "question":
+            if item.target:
+                asked[item.target] = max(asked.get(item.target, 0.0), score)
+            continue
+        dense[item.id] = score
+        if kind == "window":
+            for sid in item.sentence_ids:
                 window[sid] = max(window.get(sid, 0.0), score)
     rows = []
     for scored in ranked:

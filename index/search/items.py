@@ -48,6 +48,12 @@ class Item:
         return self.metadata.get("target") if self.kind in ("ask", "question") else None
 
     @cached_property
+    def sentence_ids(self) -> tuple[str, ...]:
+        """The article sentences a sentence or a window item holds (none for other kinds)."""
+        held = self.metadata.get("sentence_ids") or self.metadata.get("sentence_id")
+        return tuple(str(held).split(",")) if held and self.kind in ("sentence", "window") else ()
+
+    @cached_property
     def off_topic(self) -> bool:
         """A curated question the corpus does not answer (`off_topic.yaml`)."""
         return self.target == OFF_TOPIC

@@ -5,8 +5,9 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -25,8 +26,9 @@ _WORD = re.compile(r"[^\W\d_]+")
 VECTORS_KEPT = 64
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """One ranked item of a search (a tuple: ~1,400 are built per question)."""
+
     item: Item
     fused: float
     rank: int
@@ -46,23 +48,33 @@ class Hit:
         )
 
 
+def stored_vectors(collection, known: Mapping[str, object]) -> tuple[list[str], np.ndarray]:
+    """The ids and unit-length vectors of one index version's items, read from the store once:
+    a version never changes after its reindex, and ~1,400 vectors are a few megabytes."""
+    got = collection.get(include=["embeddings"])
+    pairs = [(i, v) for i, v in zip(got["ids"], got["embeddings"], strict=True) if i in known]
+    if not pairs:
+        return [], np.zeros((0, 0), dtype=np.float32)
+    matrix = np.asarray([v for _, v in pairs], dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return [i for i, _ in pairs], matrix / np.where(norms > 0, norms, 1.0)
+
+
 class Retriever:
     """Built once per index version; `search` is safe to call from several threads."""
 
     def __init__(self, items: list[Item], collection, embedder: Embeddings):
         self.items = {item.id: item for item in items}
-        self._ids = [item.id for item in items]
-        # Read for every item of every search: looked up once here, not through the properties.
-        self._kind = {item.id: item.kind for item in items}
-        self._target = {item.id: item.target or item.id for item in items}
         self._collection = collection
         self._embedder = embedder
+        self._matrix_ids, self._matrix = stored_vectors(collection, self.items)
         self._vectors = lru_cache(maxsize=VECTORS_KEPT)(embedder.embed_query)
         # A curated question is the same text as its ask: searched lexically once, as the ask.
         searched = [item for item in items if item.kind != "question"]
         self._lexical_ids = [item.id for item in searched]
         docs = [tokenize(item.lexical_text) for item in searched]
         self._bm25 = BM25(docs)
+        self._plan = SearchPlan(items, self._matrix_ids, self._lexical_ids)
         self._vocab = sorted({t for doc in docs for t in doc})
         self._vocab_set = frozenset(self._vocab)
         self._sentences = [
@@ -122,69 +134,135 @@ class Retriever:
         return len(words) >= 2 and any(words <= sentence for sentence in self._sentences)
 
     def lexical(self, question: str) -> dict[str, float]:
-        tokens = query_terms(self.correct(tokenize(question)))
-        if not tokens:
+        """Each document's BM25 score for the question, where it is above 0 (by item id)."""
+        scores = self._lexical_scores(question)
+        if scores is None:
             return {}
-        scores = self._bm25.scores(tokens)
         return {self._lexical_ids[i]: float(scores[i]) for i in np.flatnonzero(scores > 0)}
+
+    def vector(self, text: str) -> list[float]:
+        """`text` embedded as a question; the last few are kept (the intent router reads the
+        question's vector here, so the search of the same text does not embed it again)."""
+        return self._vectors(text)
 
     def query_vector(self, question: str) -> list[float]:
         """The question's vector as the dense search embeds it (misspellings corrected); the
         last few are kept, so the status decision reads the one the search computed."""
         return self._vectors(self.correct_text(question))
 
-    def dense(self, question: str) -> dict[str, float]:
-        vector = self.query_vector(question)
-        depth = len(self._ids)
-        res = self._collection.query(
-            query_embeddings=[vector], n_results=depth, include=["distances"]
-        )
-        return {
-            i: 1.0 - float(d)
-            for i, d in zip(res["ids"][0], res["distances"][0], strict=True)
-            if i in self.items
-        }
-
-    def _fold_asks(self, scores: dict[str, float]) -> dict[str, float]:
-        """An ask's score goes to the claim or fact it points at (the best of it and its asks)."""
-        folded: dict[str, float] = {}
-        targets, kinds = self._target, self._kind
-        for item_id, score in scores.items():
-            target = targets[item_id]
-            if target in kinds and score > folded.get(target, -math.inf):
-                folded[target] = score
-        return folded
-
     def search(self, question: str) -> list[Hit]:
         """Rank article units and background facts, each pool fused on its own.
 
-        The curated questions come last, unfused, with their cosine to the question: they
-        rank nothing, they tell the status decision how close the question is to one the
-        corpus is known to answer.
+        An ask's score (dense or lexical) goes to the claim or fact it points at: the best of
+        it and its asks. The curated questions come last, unfused, with their cosine to the
+        question: they rank nothing, they tell the status decision how close the question is
+        to one the corpus is known to answer.
         """
-        every = self.dense(question)
-        kinds = self._kind
-        asked = {i: s for i, s in every.items() if kinds[i] == "question"}
-        raw = {i: s for i, s in every.items() if i not in asked}
-        dense = self._fold_asks(raw)
-        lexical = self._fold_asks(self.lexical(question))
-        curated = self._fold_asks(asked)
-        fused: dict[str, float] = {}
-        for pool in (_ARTICLE_KINDS, ("fact",)):
-            for ranking in (dense, lexical, curated):
-                ids = [i for i in ranking if kinds[i] in pool]
-                for rank, item_id in enumerate(sorted(ids, key=ranking.__getitem__, reverse=True)):
-                    fused[item_id] = fused.get(item_id, 0.0) + 1.0 / (RRF_K + rank + 1)
-        ordered = sorted(fused, key=fused.__getitem__, reverse=True)
-        ordered += sorted(asked, key=asked.__getitem__, reverse=True)
-        return [
+        plan = self._plan
+        cosines = self._cosines(question)
+        size = len(plan.target_ids)
+        dense = _folded(size, plan.passage_target, cosines[plan.passage_rows])
+        curated = _folded(size, plan.question_target, cosines[plan.question_rows])
+        lexical = np.zeros(size, dtype=np.float64)
+        # Equal BM25 scores rank in the order of the first document (a passage or an ask)
+        # giving its target one.
+        first = np.full(size, len(plan.lexical_target), dtype=np.intp)
+        scores = self._lexical_scores(question)
+        if scores is not None:
+            found = np.flatnonzero((scores > 0) & (plan.lexical_target >= 0))
+            np.maximum.at(lexical, plan.lexical_target[found], scores[found])
+            np.minimum.at(first, plan.lexical_target[found], found)
+        fused = np.zeros(size, dtype=np.float64)
+        # Ties in the fused score keep the order of the dense ranking, article before facts.
+        tie = np.full(size, size * len(plan.pools), dtype=np.int64)
+        present = (dense > -np.inf, lexical > 0, curated > -np.inf)
+        for number, pool in enumerate(plan.pools):
+            for n, ranking in enumerate((dense, lexical, curated)):
+                members = pool[present[n][pool]]
+                if n == 1:
+                    order = members[np.lexsort((first[members], -ranking[members]))]
+                else:
+                    order = members[np.argsort(-ranking[members], kind="stable")]
+                fused[order] += 1.0 / (RRF_K + 1 + np.arange(len(order)))
+                if n == 0:
+                    tie[order] = number * size + np.arange(len(order))
+        listed = present[0] | present[1] | present[2]
+        ranked = [int(i) for i in np.lexsort((tie, -fused)) if listed[i]]
+        own = np.where(plan.target_row >= 0, cosines[plan.target_row], -np.inf).tolist()
+        dense_of, fused_of, lexical_of = dense.tolist(), fused.tolist(), lexical.tolist()
+        items, targets = self.items, plan.target_ids
+        hits = [
             Hit(
-                self.items[i],
-                fused.get(i, 0.0),
+                items[targets[i]],
+                fused_of[i],
                 n,
-                dense.get(i, asked.get(i)),
-                lexical.get(i),
-                raw.get(i, asked.get(i)),
+                dense_of[i] if present[0][i] else None,
+                lexical_of[i] if lexical_of[i] > 0 else None,
+                own[i] if own[i] > -math.inf else None,
             )
-            for n, i in enumerate(ordered, start=1)
+            for n, i in enumerate(ranked, start=1)
         ]
+        asked = cosines[plan.asked_rows].tolist()
+        for n, row in enumerate(sorted(range(len(asked)), key=asked.__getitem__, reverse=True)):
+            score = asked[row]
+            hits.append(
+                Hit(items[plan.asked_ids[row]], 0.0, len(ranked) + n + 1, score, None, score)
+            )
+        return hits
+
+    def _cosines(self, question: str) -> np.ndarray:
+        """Every stored vector's cosine to the question (rows of `stored_vectors`)."""
+        if not self._matrix_ids:
+            return np.zeros(0, dtype=np.float32)
+        vector = np.asarray(self.query_vector(question), dtype=np.float32)
+        norm = float(np.linalg.norm(vector))
+        # einsum, not `@`: BLAS's worker threads spin after a call and starve the embedder's
+        # (bench_answer.py: the next question's embedding 25 -> 44 ms); 0.1 ms for 1,400 rows.
+        return np.einsum("ij,j->i", self._matrix, vector / norm if norm else vector)
+
+    def _lexical_scores(self, question: str) -> np.ndarray | None:
+        tokens = query_terms(self.correct(tokenize(question)))
+        return self._bm25.scores(tokens) if tokens else None
+
+
+def _folded(size: int, targets: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """The best score per target (-inf for a target without one)."""
+    out = np.full(size, -np.inf, dtype=np.float64)
+    np.maximum.at(out, targets, scores)
+    return out
+
+
+class SearchPlan:
+    """Where each stored vector's and each lexical document's score goes, as index arrays:
+    the targets are the passages and cards (an ask's target is its claim or card)."""
+
+    def __init__(self, items: list[Item], rows: list[str], lexical_ids: list[str]):
+        kind = {item.id: item.kind for item in items}
+        target = {item.id: item.target or item.id for item in items}
+        self.target_ids = [i.id for i in items if i.kind in _ARTICLE_KINDS or i.kind == "fact"]
+        index = {t: n for n, t in enumerate(self.target_ids)}
+        self.pools = tuple(
+            np.array([index[t] for t in self.target_ids if pool(kind[t])], dtype=np.intp)
+            for pool in (lambda k: k in _ARTICLE_KINDS, lambda k: k == "fact")
+        )
+
+        def where(question: bool) -> tuple[np.ndarray, np.ndarray]:
+            pairs = [
+                (r, index[target[i]])
+                for r, i in enumerate(rows)
+                if (kind[i] == "question") == question and target[i] in index
+            ]
+            return (
+                np.array([r for r, _ in pairs], dtype=np.intp),
+                np.array([t for _, t in pairs], dtype=np.intp),
+            )
+
+        self.passage_rows, self.passage_target = where(False)
+        self.question_rows, self.question_target = where(True)
+        row_of = {i: r for r, i in enumerate(rows)}
+        self.target_row = np.array([row_of.get(t, -1) for t in self.target_ids], dtype=np.intp)
+        self.asked_ids = [i for i in rows if kind[i] == "question"]
+        self.asked_rows = np.array([row_of[i] for i in self.asked_ids], dtype=np.intp)
+        self.lexical_target = np.array(
+            [index.get(target[i], -1) for i in lexical_ids], dtype=np.intp
+        )

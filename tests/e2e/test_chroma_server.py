@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from index.answer import live as live_module
 from index.answer.engine import Engine
 from index.search.reindex import reindex
 from index.search.store import IndexUnavailable, make_client, read_pointer
@@ -173,9 +174,12 @@ def test_reindex_and_ask_through_the_http_client(tmp_path: Path, chroma_server) 
 
 
 @pytest.mark.slow
-def test_engine_answers_unavailable_while_the_server_is_down_and_resumes(
-    tmp_path: Path, chroma_server, caplog
+def test_engine_answers_through_a_server_outage_and_a_cold_one_waits_for_it(
+    tmp_path: Path, chroma_server, caplog, monkeypatch
 ) -> None:
+    """A loaded version (its corpus snapshot and vectors) is held in memory: the engine answers
+    through an outage, its pointer check failing fast; an engine started during one says the
+    index is unavailable and picks the server up when it is back."""
     fake = FakeEmbeddings()
     settings = server_settings(tmp_path, chroma_server)
     built = reindex(settings, embedder=fake)
@@ -183,18 +187,16 @@ def test_engine_answers_unavailable_while_the_server_is_down_and_resumes(
     assert engine.answer(QUESTION).status != "error"
 
     chroma_server.stop()
-    for _ in range(3):  # the first finds the server gone, the next ones retry with backoff
+    monkeypatch.setattr(live_module, "POINTER_CHECK_SECONDS", 0.0)  # check on every question
+    for _ in range(3):
         began = time.monotonic()
-        down = engine.answer(QUESTION)
-        assert down.status == "error"
-        assert UNAVAILABLE in down.rendered
+        during = engine.answer(QUESTION)
+        assert during.status == "answered" and "Kenna" in during.rendered
         assert time.monotonic() - began < 5.0, "a dead server must fail fast, not hang"
-
-    boot = chroma_server.start()
-    answer, resumed = wait_for_answer(engine)
-    assert "Kenna" in answer.rendered
     assert engine.index_version == built.collection
-    print(f"\nserver up in {boot:.2f}s; same engine answered {resumed:.2f}s after its heartbeat")
+    monkeypatch.undo()
+    chroma_server.start()
+    assert "Kenna" in engine.answer(QUESTION).rendered
 
     # Down at start: the engine is built anyway, says why, and picks the server up later.
     chroma_server.stop()
@@ -256,9 +258,10 @@ def test_reindex_cut_off_by_the_server_keeps_the_previous_version(
 
 @pytest.mark.slow
 def test_an_engine_whose_version_is_dropped_by_another_process_reloads(
-    tmp_path: Path, chroma_server
+    tmp_path: Path, chroma_server, monkeypatch
 ) -> None:
-    """Scale-out: another process reindexes twice; this engine's loaded version is deleted."""
+    """Scale-out: another process reindexes twice; this engine's loaded version is deleted. It
+    answers from the copy it holds, and its next pointer check moves it to the live version."""
     fake = FakeEmbeddings()
     corpus = _changed_corpus(tmp_path, edits=0)
     settings = server_settings(tmp_path, chroma_server, corpus=corpus)
@@ -273,9 +276,8 @@ def test_an_engine_whose_version_is_dropped_by_another_process_reloads(
     _changed_corpus(tmp_path)
     v3 = reindex(settings, embedder=fake)  # drops v1
     assert v3.version == v2.version + 1
-    answers = [engine.answer(QUESTION) for _ in range(2)]
-    for failed in answers[:-1]:
-        assert failed.status != "error" or UNAVAILABLE in failed.rendered
-    assert answers[-1].status != "error", answers[-1].rendered
+    dropped = engine.answer(QUESTION)
+    assert dropped.status == "answered" and engine.index_version == v1.collection
+    monkeypatch.setattr(live_module, "POINTER_CHECK_SECONDS", 0.0)
+    assert engine.answer(QUESTION).status == "answered"
     assert engine.index_version == v3.collection
-    print(f"\nafter the drop: {[a.status for a in answers]}")

@@ -20,3 +20,20 @@ def test_a_word_of_claiming_in_the_question_scores_nothing(tmp_path: Path) -> No
     assert retriever.lexical("claims") and any(
         retriever.items[i].kind == "fact" for i in retriever.lexical("claims")
     )
+
+
+def test_the_exact_scan_gives_the_stores_cosines(tmp_path: Path) -> None:
+    # The search scores the version's vectors in memory; they must be the store's own.
+    built = build(tmp_path / "data", write_synthetic_corpus(tmp_path / "corpus"))
+    retriever = built.engine.snapshot().retriever
+    question = "What did the authors say about pears?"
+    res = retriever._collection.query(
+        query_embeddings=[retriever.query_vector(question)],
+        n_results=len(retriever.items),
+        include=["distances"],
+    )
+    store = {i: 1.0 - d for i, d in zip(res["ids"][0], res["distances"][0], strict=True)}
+    own = {h.item.id: h.own for h in retriever.search(question) if h.own is not None}
+    passages = {i for i, item in retriever.items.items() if item.kind not in ("ask", "question")}
+    assert set(own) == passages
+    assert all(abs(score - store[i]) < 1e-5 for i, score in own.items())
