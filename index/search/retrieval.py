@@ -188,7 +188,10 @@ class Retriever:
                     tie[order] = number * size + np.arange(len(order))
         listed = present[0] | present[1] | present[2]
         ranked = [int(i) for i in np.lexsort((tie, -fused)) if listed[i]]
-        own = np.where(plan.target_row >= 0, cosines[plan.target_row], -np.inf).tolist()
+        own_scores = np.full(size, -np.inf)
+        if cosines.size:  # else a store without the version's vectors: lexical matches only
+            own_scores = np.where(plan.target_row >= 0, cosines[plan.target_row], -np.inf)
+        own = own_scores.tolist()
         dense_of, fused_of, lexical_of = dense.tolist(), fused.tolist(), lexical.tolist()
         items, targets = self.items, plan.target_ids
         hits = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from index.search.retrieval import Retriever
 from tests.support.core import build, write_synthetic_corpus
 
 
@@ -37,3 +38,19 @@ def test_the_exact_scan_gives_the_stores_cosines(tmp_path: Path) -> None:
     passages = {i for i, item in retriever.items.items() if item.kind not in ("ask", "question")}
     assert set(own) == passages
     assert all(abs(score - store[i]) < 1e-5 for i, score in own.items())
+
+
+class _NoVectors:
+    """A store that holds none of the version's vectors."""
+
+    def get(self, include: list[str]) -> dict[str, list]:
+        return {"ids": [], "embeddings": []}
+
+
+def test_a_store_without_the_vectors_still_ranks_by_words(tmp_path: Path) -> None:
+    built = build(tmp_path / "data", write_synthetic_corpus(tmp_path / "corpus"))
+    loaded = built.engine.snapshot().retriever
+    retriever = Retriever(list(loaded.items.values()), _NoVectors(), built.embedder)
+    hits = retriever.search("What did the authors say about pears?")
+    assert hits and all(h.dense is None and h.own is None for h in hits)
+    assert "pear" in hits[0].item.text.lower()
