@@ -81,3 +81,20 @@ def test_a_directory_it_cannot_write_still_answers(tmp_path: Path) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("a file where the directory would be")
     assert detect_all(blocked / "data") == ["es", "en", "es", "en", "es"]
+
+
+def test_the_transition_table_is_mapped_and_rebuilt_when_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    detect_all(tmp_path)
+    (table,) = tmp_path.glob("langid-*.nextmove.npy")
+    language._identifier.cache_clear()
+    identifier = language._identifier(LANGUAGES, tmp_path)
+    assert isinstance(identifier.tk_nextmove, memoryview)  # mapped from the file, not read
+    table.unlink()
+    language._identifier.cache_clear()
+    assert detect_all(tmp_path) == ["es", "en", "es", "en", "es"]  # decompressed again
+    assert table.is_file()
+    language._identifier.cache_clear()
+    no_decompressing(monkeypatch)
+    assert detect_all(tmp_path) == ["es", "en", "es", "en", "es"]
