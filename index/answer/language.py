@@ -124,6 +124,14 @@ def _store(path: Path, identifier: Any) -> None:
         )
     except OSError as exc:  # a read-only data directory: decompress again next time
         log.warning("cannot keep the language model in %s: %s", path, exc)
+        return
+    # A model file without its table is of the first format, which read the whole table in.
+    for stale in path.parent.glob("langid-*.npz"):
+        if not _table_file(stale).exists():
+            try:
+                stale.unlink(missing_ok=True)
+            except OSError as exc:  # left there, never read
+                log.warning("cannot remove the old language model %s: %s", stale, exc)
 
 
 def _write(path: Path, save: Callable[[BinaryIO], None]) -> None:

@@ -98,3 +98,11 @@ def test_the_transition_table_is_mapped_and_rebuilt_when_missing(
     language._identifier.cache_clear()
     no_decompressing(monkeypatch)
     assert detect_all(tmp_path) == ["es", "en", "es", "en", "es"]
+
+
+def test_a_model_file_of_the_first_format_is_removed(tmp_path: Path) -> None:
+    old = tmp_path / "langid-0123456789abcdef0123.npz"  # format 1: no table beside it
+    old.write_bytes(b"a first-format model")
+    detect_all(tmp_path)
+    assert not old.exists()
+    assert len(list(tmp_path.glob("langid-*.npz"))) == 1
