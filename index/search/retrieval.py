@@ -140,14 +140,10 @@ class Retriever:
             return {}
         return {self._lexical_ids[i]: float(scores[i]) for i in np.flatnonzero(scores > 0)}
 
-    def vector(self, text: str) -> list[float]:
-        """`text` embedded as a question; the last few are kept (the intent router reads the
-        question's vector here, so the search of the same text does not embed it again)."""
-        return self._vectors(text)
-
     def query_vector(self, question: str) -> list[float]:
         """The question's vector as the dense search embeds it (misspellings corrected); the
-        last few are kept, so the status decision reads the one the search computed."""
+        last few are kept, so the intent router and the status decision read the one the
+        search computed."""
         return self._vectors(self.correct_text(question))
 
     def search(self, question: str) -> list[Hit]:
