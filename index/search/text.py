@@ -50,10 +50,25 @@ _STEMMER = snowballstemmer.stemmer("english")
 _STEM_LOCK = threading.Lock()
 
 
+class _Unmarked(dict[int, int | None]):
+    """`str.translate` table dropping combining marks, filled as code points are first seen:
+    one C-level pass per text instead of a Python test per character."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_UNMARKED = _Unmarked()
+
+
 def fold(text: str) -> str:
     """Lower case without accents (NFKD, combining marks dropped): "Perú" and "peru" match."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    low = text.lower()
+    if low.isascii():  # NFKD leaves ASCII as it is, and it has no combining marks
+        return low
+    return unicodedata.normalize("NFKD", low).translate(_UNMARKED)
 
 
 @lru_cache(maxsize=8192)

@@ -2,7 +2,51 @@
 
 from __future__ import annotations
 
-from index.search.text import query_terms, tokenize
+import re
+import unicodedata
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from snowballstemmer.english_stemmer import EnglishStemmer
+
+from index.search.text import fold, query_terms, stem, tokenize
+
+CORPUS = Path(__file__).resolve().parents[3] / "corpus"
+
+
+def folded_by_definition(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def test_folding_drops_accents_and_case() -> None:
+    assert fold("Perú, JOSÉ Llerena") == "peru, jose llerena"
+    assert fold("Ñandú — “ok”") == "nandu — “ok”"
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.text())
+def test_folding_is_nfkd_without_combining_marks_for_any_text(text: str) -> None:
+    assert fold(text) == folded_by_definition(text)
+
+
+def test_folding_the_corpus_is_nfkd_without_combining_marks() -> None:
+    for path in sorted(CORPUS.rglob("*.*")):
+        text = path.read_text(encoding="utf-8")
+        assert fold(text) == folded_by_definition(text), path.name
+
+
+def test_stems_are_snowball_english_whichever_implementation_is_installed() -> None:
+    """PyStemmer (C) when installed, else snowballstemmer's own Python: the same algorithm,
+    so an index built with one is searched alike with the other."""
+    reference = EnglishStemmer()
+    vocabulary = set()
+    for path in sorted(CORPUS.rglob("*.*")):
+        vocabulary |= set(re.findall(r"[a-z0-9]+", fold(path.read_text(encoding="utf-8"))))
+    assert len(vocabulary) > 1000
+    differ = {w for w in vocabulary if stem(w) != reference.stemWord(w)}
+    assert not differ
 
 
 def test_what_an_apostrophe_leaves_is_not_a_word() -> None:
