@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from index.answer.engine import Engine
     from index.answer.records import AskContext, hash_user_id
     from index.corpus.load import CorpusInvalid
-    from index.llm.refiner import LLMConfigError
+    from index.llm.client import LLMConfigError
     from index.log.store import AnswerLog
     from index.search.reindex import reindex
     from index.settings import Settings, get_settings
@@ -27,7 +27,7 @@ _WHERE = {
     "AskContext": "index.answer.records",
     "hash_user_id": "index.answer.records",
     "CorpusInvalid": "index.corpus.load",
-    "LLMConfigError": "index.llm.refiner",
+    "LLMConfigError": "index.llm.client",
     "AnswerLog": "index.log.store",
     "reindex": "index.search.reindex",
     "Settings": "index.settings",
