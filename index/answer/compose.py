@@ -327,7 +327,12 @@ def _names_text(text: str, names: set[str] | None) -> bool:
 
 
 def overview_quotes(corpus: Corpus, ranked: list[ScoredSegment], settings: Settings) -> list[Quote]:
-    """The article's thesis: its title, then its most relevant contested claims."""
+    """The article's argument: the claims curated as its thesis (`thesis: true`), in the
+    article's order, as many as the quote budget's characters hold; for a corpus with none, its
+    title, then the contested claims `ranked` puts first."""
+    curated = sorted((c for c in corpus.claims if c.thesis), key=lambda c: c.start)
+    if curated:
+        return _within_budget(corpus, [(c.start, c.end) for c in curated], settings)
     title = [s for s in ranked if corpus.article.part_of(s.segment.sentence_ids[0]) == "title"]
     argued = []
     for scored in ranked:
@@ -335,6 +340,21 @@ def overview_quotes(corpus: Corpus, ranked: list[ScoredSegment], settings: Setti
         if scored.segment.paragraph > 0 and span and span.label in _CONTESTED:
             argued.append(scored)
     return select_quotes(corpus, title + argued, settings, relative_cutoff=0.0)
+
+
+def _within_budget(corpus: Corpus, spans: list[tuple[int, int]], settings: Settings) -> list[Quote]:
+    """The spans as quotes, in order, while their characters fit `max_quote_chars` (the first
+    always)."""
+    quotes: list[Quote] = []
+    used = 0
+    for start, end in spans:
+        if quotes and used + (end - start) > settings.max_quote_chars:
+            continue
+        quote = make_quote(corpus, start, end)
+        if quote is not None:
+            quotes.append(quote)
+            used += end - start
+    return quotes
 
 
 def literal_matches(segments: list[Segment], corpus: Corpus, topic: str) -> list[ScoredSegment]:

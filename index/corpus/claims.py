@@ -24,6 +24,7 @@ CLAIM_KEYS = (
     "contradicted_by",
     "contradictions_acknowledged",
     "asks",
+    "thesis",
 )
 
 
@@ -114,6 +115,13 @@ def _load_claim(
             f"'{cid}': contradictions_acknowledged must be one line saying why the label stands"
         )
         acknowledged = None
+    thesis = raw.get("thesis", False)
+    if not isinstance(thesis, bool):
+        errors.append(
+            f"{CLAIMS_FILE}:{parsed.line('claims', n, 'thesis')}: claim '{cid}': thesis must be "
+            f"true or false (got {type_name(thesis)})"
+        )
+        thesis = False
     if not isinstance(quote, str) or not quote.strip():
         errors.append(f"{at}: claim '{cid}': quote is required (text)")
         return None
@@ -145,6 +153,7 @@ def _load_claim(
         line,
         asks,
         str(acknowledged or "").strip(),
+        thesis,
     )
 
 

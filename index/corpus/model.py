@@ -36,6 +36,9 @@ class Claim:
     asks: tuple[str, ...] = ()
     # Why the label stands although the cards seem to disagree with it (see load.py's doc).
     contradictions_acknowledged: str = ""
+    # One of the passages the curators say carry the article's argument: an overview ("what is
+    # it about?", "tl;dr") quotes these, in the article's order.
+    thesis: bool = False
 
     @property
     def fact_ids(self) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ from index.answer import compose
 from index.answer.engine import Engine
 from index.answer.query import topic_of
 from index.corpus.load import Corpus
-from tests.support.core import build
+from tests.support.core import build, copy_corpus
 
 
 @pytest.fixture(scope="module")
@@ -36,28 +36,56 @@ def test_ordinary_questions_are_not_overviews(engine: Engine, question: str) -> 
     assert engine.parse(engine.snapshot(), question).intent == "topic"
 
 
-def test_an_overview_quotes_the_title_then_only_contested_claims(engine: Engine) -> None:
+def test_an_overview_quotes_the_curated_thesis_in_the_articles_order(engine: Engine) -> None:
     answer = engine.answer("What is the article's main argument?")
     assert answer.status == "answered" and answer.verification.passed
+    corpus = engine.snapshot().corpus
+    thesis = sorted((c for c in corpus.claims if c.thesis), key=lambda c: c.start)
+    assert len(thesis) >= 3
+    assert [q.claim_ids for q in answer.quotes] == [[c.id] for c in thesis]
     assert answer.quotes[0].text == "The U.S. Egged On The Coup In Peru"
     assert answer.quotes[0].label == "allegation"
-    assert {q.label for q in answer.quotes} <= {"allegation", "opinion", "disputed"}
+    assert sum(len(q.text) for q in answer.quotes) <= engine.settings.max_quote_chars
 
 
 def test_an_overview_is_the_thesis_whatever_the_wording(engine: Engine) -> None:
-    # "What is it about?" has no topic of its own: its claims are those nearest the title.
     asked = [
         engine.answer(q)
         for q in ("What is this article about?", "tl;dr?", "Can you summarize the piece?")
     ]
     assert all(a.status == "answered" for a in asked)
     assert len({tuple(q.text for q in a.quotes) for a in asked}) == 1
+
+
+def test_an_overview_keeps_to_the_quote_budget(tmp_path: Path) -> None:
+    built = build(tmp_path / "data", max_quote_chars=300)
+    answer = built.engine.answer("What is this article about?")
+    chars = [len(q.text) for q in answer.quotes]
+    assert answer.status == "answered" and sum(chars) <= 300 and len(chars) >= 2
+    assert answer.quotes[0].text == "The U.S. Egged On The Coup In Peru"
+
+
+def test_without_a_curated_thesis_an_overview_is_the_title_and_the_claims_nearest_it(
+    tmp_path: Path,
+) -> None:
+    # "What is it about?" has no topic of its own: its claims are those nearest the title.
+    corpus_dir = copy_corpus(tmp_path / "corpus")
+    claims = corpus_dir / "claims.yaml"
+    text = claims.read_text(encoding="utf-8")
+    assert "    thesis: true\n" in text
+    claims.write_text(text.replace("    thesis: true\n", ""), encoding="utf-8")
+    engine = build(tmp_path / "data", corpus_dir).engine
+    asked = [engine.answer(q) for q in ("What is this article about?", "tl;dr?")]
+    assert len({tuple(q.text for q in a.quotes) for a in asked}) == 1
+    quotes = asked[0].quotes
+    assert quotes[0].text == "The U.S. Egged On The Coup In Peru"
+    assert {q.label for q in quotes} <= {"allegation", "opinion", "disputed"}
     state = engine.snapshot()
     hits = state.retriever.search(state.corpus.article.title)
     thesis = compose.score_segments(state.segments, hits, state.fact_claims)
     best = [s for s in thesis if s.segment.paragraph > 0][0]
     assert state.corpus.article.text[best.segment.start : best.segment.end] in [
-        q.text for q in asked[0].quotes
+        q.text for q in quotes
     ]
 
 
@@ -88,13 +116,15 @@ def test_a_rare_name_keeps_the_article_in_the_answer(tmp_path: Path) -> None:
     "question",
     ["Is the article biased?", "Can I trust this article?", "What did the authors claim?"],
 )
-def test_questions_judging_the_article_get_its_contested_claims(
+def test_questions_judging_the_article_get_its_argument_labelled(
     engine: Engine, question: str
 ) -> None:
     answer = engine.answer(question)
     assert answer.status == "answered" and answer.verification.passed
     assert answer.quotes[0].paragraph == 0  # the title: the thesis being judged
-    assert {q.label for q in answer.quotes} <= {"allegation", "opinion", "disputed"}
+    overview = engine.answer("What is this article about?")
+    assert [q.text for q in answer.quotes] == [q.text for q in overview.quotes]
+    assert {"allegation", "opinion"} <= {q.label for q in answer.quotes}
 
 
 def test_a_strong_word_match_in_the_background_is_not_out_of_scope(tmp_path: Path) -> None:

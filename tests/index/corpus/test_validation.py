@@ -181,6 +181,23 @@ def test_a_key_given_twice_is_an_error(corpus: Path) -> None:
     assert "claims.yaml:5: key 'label' appears twice in the same mapping" in errors_of(corpus)
 
 
+def test_thesis_is_true_or_false(corpus: Path) -> None:
+    (corpus / "claims.yaml").write_text(
+        'claims:\n  - id: pears\n    quote: "We are told that pears taste sweeter than apples."\n'
+        '    label: allegation\n    note: "Hearsay."\n    thesis: "yes"\n',
+        encoding="utf-8",
+    )
+    assert only_error(corpus) == (
+        "claims.yaml:6: claim 'pears': thesis must be true or false (got text)"
+    )
+    (corpus / "claims.yaml").write_text(
+        'claims:\n  - id: pears\n    quote: "We are told that pears taste sweeter than apples."\n'
+        '    label: allegation\n    note: "Hearsay."\n    thesis: true\n',
+        encoding="utf-8",
+    )
+    assert [c.thesis for c in load_corpus(corpus).claims] == [True]
+
+
 def test_a_hash_that_yaml_reads_as_a_number(corpus: Path) -> None:
     article = corpus / "article.md"
     text = article.read_text(encoding="utf-8")
