@@ -238,8 +238,9 @@ def _about_the_article(
         return Draft("answered", title + _credit_quotes(state, ranked), [metadata_item(corpus)])
     if intent == "help":
         return Draft("answered", title, [], lead=article_about(corpus, texts).summary)
-    # "What is it about?" carries no topic: the article's thesis is what its title says, so its
-    # contested claims are ranked by how close they come to the title, not to the question.
+    # "What is it about?" carries no topic: the answer is the claims curated as the article's
+    # argument or, with none curated, its contested claims nearest its title; the title's hits
+    # also choose the background (the cards nearest the thesis, then the quotes' sources).
     thesis_hits = state.retriever.search(corpus.article.title)
     thesis = compose.score_segments(state.segments, thesis_hits, state.fact_claims)
     quotes = compose.overview_quotes(corpus, thesis, settings)
