@@ -157,6 +157,7 @@ CLAIMS_TEMPLATE = """\
 #    contradicted_by: []     # ids of cards that contradict it
 #    asks:                   # questions, in a reader's words, that this claim answers
 #      - "What does the article say about ...?"
+#    thesis: true            # optional: a step of the article's argument, quoted by overviews
 claims: []
 not_claims: []
 """
