@@ -52,11 +52,15 @@ _STEM_LOCK = threading.Lock()
 
 class _Unmarked(dict[int, int | None]):
     """`str.translate` table dropping combining marks, filled as code points are first seen:
-    one C-level pass per text instead of a Python test per character."""
+    one C-level pass per text instead of a Python test per character. It keeps at most
+    `KEPT` code points, so questions made of rare characters cannot grow it without end."""
+
+    KEPT = 8192
 
     def __missing__(self, code: int) -> int | None:
         kept = None if unicodedata.combining(chr(code)) else code
-        self[code] = kept
+        if len(self) < self.KEPT:
+            self[code] = kept
         return kept
 
 

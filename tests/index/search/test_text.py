@@ -31,6 +31,14 @@ def test_folding_is_nfkd_without_combining_marks_for_any_text(text: str) -> None
     assert fold(text) == folded_by_definition(text)
 
 
+def test_folding_keeps_a_bounded_table_of_the_characters_it_met() -> None:
+    from index.search.text import _UNMARKED
+
+    rare = "".join(chr(c) for c in range(0x4E00, 0x4E00 + 2 * _UNMARKED.KEPT))
+    assert fold(rare + "e\u0301") == folded_by_definition(rare + "e\u0301")
+    assert len(_UNMARKED) <= _UNMARKED.KEPT
+
+
 def test_folding_the_corpus_is_nfkd_without_combining_marks() -> None:
     for path in sorted(CORPUS.rglob("*.*")):
         text = path.read_text(encoding="utf-8")
