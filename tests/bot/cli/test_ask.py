@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[3]
+from tests.support.child import run_python
 
 
 def test_the_extractive_ask_path_never_imports_the_llm_layer() -> None:
@@ -21,8 +17,5 @@ def test_the_extractive_ask_path_never_imports_the_llm_layer() -> None:
         "('index.llm.client', 'index.llm.reply'))\n"
         "print(','.join(loaded))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "", f"LLM modules imported: {out.stdout}"
+    loaded = run_python(code)
+    assert loaded == "", f"LLM modules imported: {loaded}"

