@@ -50,7 +50,7 @@ FIT = (
     ROOT / "evals/dev-11.yaml",
     ROOT / "evals/dev-12.yaml",
 )
-HELD_OUT = tuple(ROOT / f"evals/heldout-{n}.yaml" for n in range(3, 16))
+HELD_OUT = tuple(ROOT / f"evals/heldout-{n}.yaml" for n in range(3, 17))
 ROUNDS = 3
 RESTARTS = 24
 RESTART_SEED = 7
