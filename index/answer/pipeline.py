@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from index.answer import compose
+from index.answer import compose, vocabulary
 from index.answer.contract import BackgroundItem, Quote, Status
 from index.answer.names import Run, background_names
 from index.answer.query import front_matter_words
@@ -40,16 +40,16 @@ class IndexState:
     def build(
         cls, corpus: Corpus, pointer: IndexPointer, retriever: Retriever, thresholds: Thresholds
     ) -> IndexState:
-        authors = compose.author_words(corpus)
+        authors = vocabulary.author_words(corpus)
         return cls(
             corpus,
             pointer,
             retriever,
             compose.build_segments(corpus),
             compose.fact_claim_links(corpus),
-            compose.rare_names(corpus),
+            vocabulary.rare_names(corpus),
             background_names(corpus, frozenset(authors)),
-            compose.common_words(corpus),
+            vocabulary.common_words(corpus),
             authors,
             front_matter_words(corpus.article.meta),
             thresholds,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index.answer import compose
+from index.answer import compose, vocabulary
 from index.answer.engine import Engine
 from index.answer.query import topic_of
 from index.corpus.load import Corpus
@@ -90,7 +90,7 @@ def test_without_a_curated_thesis_an_overview_is_the_title_and_the_claims_neares
 
 
 def test_rare_names_are_the_names_used_once_or_twice(corpus: Corpus) -> None:
-    names = compose.rare_names(corpus)
+    names = vocabulary.rare_names(corpus)
     assert {"rejas", "mendieta", "bobbio", "rospigliosi", "montesinos"} <= names
     assert "castillo" not in names  # in most sentences: says nothing about a passage
     # Titles are no names: the corpus writes them in lower case too ("the military", a card's

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from index.answer.compose import Signals, rare_names
+from index.answer.compose import Signals
 from index.answer.engine import Engine
 from index.answer.names import background_names, capitalized_runs, names_only_the_background_uses
 from index.answer.status import decide
+from index.answer.vocabulary import rare_names
 from index.search.calibration import Thresholds
 from tests.support.core import build
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.answer import compose
+from index.answer import compose, vocabulary
 from index.corpus.load import Corpus, load_corpus
 from index.llm import similarity
 from index.llm.evidence import Shown
@@ -29,8 +29,8 @@ def make_judge(corpus: Corpus, embedder: object | None) -> Judge:
     return Judge(
         corpus,
         compose.build_segments(corpus),
-        compose.common_words(corpus),
-        compose.author_words(corpus),
+        vocabulary.common_words(corpus),
+        vocabulary.author_words(corpus),
         load_llm_texts().attribution,
         Similarity(embedder),
     )

@@ -8,9 +8,9 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from index.answer import compose
-from index.answer.compose import common_words
+from index.answer import compose, vocabulary
 from index.answer.verify import check_summary
+from index.answer.vocabulary import common_words
 from index.corpus.labels import label_span
 from index.corpus.load import Corpus, load_corpus
 from index.llm.evidence import Shown
@@ -75,7 +75,7 @@ def test_attributed_or_established_content_passes(corpus, allegations, sentence)
     ],
 )
 def test_hedges_the_old_verb_list_missed_count_as_attribution(corpus, sentence):
-    from index.answer.compose import author_words
+    from index.answer.vocabulary import author_words
 
     assert attributed(sentence, author_words(corpus))
 
@@ -115,7 +115,7 @@ def judge(corpus: Corpus) -> Judge:
         corpus,
         compose.build_segments(corpus),
         common_words(corpus),
-        compose.author_words(corpus),
+        vocabulary.author_words(corpus),
         load_llm_texts().attribution,
         Similarity(None),
     )
