@@ -79,8 +79,10 @@ class LiveIndex:
                 raise IndexUnavailable(
                     f"the corpus snapshot of {pointer.collection} cannot be read: {exc}"
                 ) from exc
-            retriever = Retriever(build_items(corpus), collection, self.embedder)
             thresholds = thresholds_for(pointer.model_id, self.settings, corpus.calibration)
+            retriever = Retriever(
+                build_items(corpus), collection, self.embedder, thresholds.adapter
+            )
             self.state = IndexState.build(corpus, pointer, retriever, thresholds)
             self.router = IntentRouter(
                 self.embedder,

@@ -1,6 +1,7 @@
 """What a corpus carries for the engine's decisions rather than its content: the fitted
-thresholds, re-ranker weights and beyond-the-article model (`calibration.yaml`) and the curated
-off-topic questions (`off_topic.yaml`), validated like the rest (`file:line: what is wrong`)."""
+thresholds, re-ranker weights, beyond-the-article model and query adapter (`calibration.yaml`)
+and the curated off-topic questions (`off_topic.yaml`), validated like the rest
+(`file:line: what is wrong`)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ def load_calibration(
     parsed: Parsed | None, errors: list[str], strict: bool
 ) -> dict[str, dict[str, Any]]:
     from index.answer.beyond import Beyond
-    from index.search.calibration import BEYOND, NAMES, RERANK  # no cycle at import
+    from index.search.adapter import QueryAdapter
+    from index.search.calibration import ADAPTER, BEYOND, NAMES, RERANK  # no cycle at import
 
     if parsed is None or parsed.data is None:
         return {}
@@ -61,6 +63,14 @@ def load_calibration(
                     errors.append(
                         f"{where}:{line}: 'beyond' must hold a number 'bias', 'min_score' and "
                         "'min_lead', and 'weights', a list of numbers"
+                    )
+            elif name == ADAPTER:
+                if isinstance(value, dict) and QueryAdapter.from_dict(value) is not None:
+                    good[ADAPTER] = value
+                else:
+                    errors.append(
+                        f"{where}:{line}: 'adapter' must hold 'u' and 'v', two matrices (lists "
+                        "of rows of numbers) of the same shape"
                     )
             elif name not in NAMES:
                 # A threshold a newer or older version of the code does not know: only a reindex

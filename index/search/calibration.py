@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from index.answer.beyond import Beyond
+from index.search.adapter import QueryAdapter
 from index.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,9 @@ class Thresholds:
     # Whether a question asks beyond the article, from its vector (`index/answer/beyond.py`,
     # fitted by scripts/fit_beyond.py); none: the decision runs without it.
     beyond: Beyond | None = None
+    # The query adapter of the article's passages (`index/search/adapter.py`, fitted by
+    # scripts/fit_adapter.py); none: the raw question vector.
+    adapter: QueryAdapter | None = None
 
     @property
     def rerank_weights(self) -> dict[str, float]:
@@ -61,6 +65,7 @@ class Thresholds:
 NAMES = tuple(f.name for f in fields(Thresholds) if f.type == "float")
 RERANK = "rerank"
 BEYOND = "beyond"
+ADAPTER = "adapter"
 
 
 def read_calibration(corpus_dir: Path) -> dict[str, dict[str, Any]]:
@@ -97,7 +102,9 @@ def thresholds_for(
     )
     stored = fitted.get(BEYOND)
     beyond = Beyond.from_dict(stored) if isinstance(stored, Mapping) else None
-    base = replace(Thresholds(), **values, rerank=rerank, beyond=beyond)
+    stored = fitted.get(ADAPTER)
+    adapter = QueryAdapter.from_dict(stored) if isinstance(stored, Mapping) else None
+    base = replace(Thresholds(), **values, rerank=rerank, beyond=beyond, adapter=adapter)
     given = {n: getattr(settings, n, None) for n in NAMES}
     overrides = {n: v for n, v in given.items() if v is not None}
     return replace(base, **overrides)
@@ -119,6 +126,11 @@ def write_beyond(corpus_dir: Path, model_id: str, beyond: Beyond) -> Path:
     return _update(corpus_dir, model_id, {BEYOND: beyond.as_dict()})
 
 
+def write_adapter(corpus_dir: Path, model_id: str, adapter: QueryAdapter) -> Path:
+    """Store the query adapter of `model_id` (its thresholds stay as they are)."""
+    return _update(corpus_dir, model_id, {ADAPTER: adapter.as_dict()})
+
+
 def _update(corpus_dir: Path, model_id: str, changes: Mapping[str, Any]) -> Path:
     """Merge `changes` into `model_id`'s entry of the calibration file, keeping the rest."""
     data = read_calibration(corpus_dir)
@@ -127,8 +139,10 @@ def _update(corpus_dir: Path, model_id: str, changes: Mapping[str, Any]) -> Path
     header = (
         "# Status thresholds per embedding model, fitted by scripts/calibrate.py, the passage\n"
         "# re-ranker's weights (`rerank`), fitted by scripts/fit_rerank.py, and the beyond-the-\n"
-        "# article model (`beyond`), fitted by scripts/fit_beyond.py, on the development sets\n"
-        "# only (evals/heldout*.yaml are never fitted on).\n"
+        "# article model (`beyond`), fitted by scripts/fit_beyond.py, and the query adapter\n"
+        "# (`adapter`), fitted by scripts/fit_adapter.py, on the development sets only\n"
+        "# (evals/heldout*.yaml are never fitted on).\n"
     )
-    path.write_text(header + yaml.safe_dump(data, sort_keys=True), encoding="utf-8")
+    text = yaml.safe_dump(data, sort_keys=True, default_flow_style=None, width=100)
+    path.write_text(header + text, encoding="utf-8")
     return path

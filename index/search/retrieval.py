@@ -13,6 +13,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from index.answer.records import Candidate
+from index.search.adapter import QueryAdapter
 from index.search.bm25 import BM25
 from index.search.items import Item
 from index.search.text import STOPWORDS as _STOPWORDS
@@ -63,8 +64,17 @@ def stored_vectors(collection, known: Mapping[str, object]) -> tuple[list[str], 
 class Retriever:
     """Built once per index version; `search` is safe to call from several threads."""
 
-    def __init__(self, items: list[Item], collection, embedder: Embeddings):
+    def __init__(
+        self,
+        items: list[Item],
+        collection,
+        embedder: Embeddings,
+        adapter: QueryAdapter | None = None,
+    ):
         self.items = {item.id: item for item in items}
+        # The fitted query adapter (`adapter.py`): it orders the article pool's dense ranking;
+        # the cosines reported (what the status decision's thresholds read) stay raw.
+        self.adapter = adapter
         self._collection = collection
         self._embedder = embedder
         self._matrix_ids, self._matrix = stored_vectors(collection, self.items)
@@ -75,6 +85,7 @@ class Retriever:
         docs = [tokenize(item.lexical_text) for item in searched]
         self._bm25 = BM25(docs)
         self._plan = SearchPlan(items, self._matrix_ids, self._lexical_ids)
+        self._article_rows = self._plan.article_rows(self.items, self._matrix_ids)
         self._vocab = sorted({t for doc in docs for t in doc})
         self._vocab_set = frozenset(self._vocab)
         self._sentences = [
@@ -155,9 +166,10 @@ class Retriever:
         to one the corpus is known to answer.
         """
         plan = self._plan
-        cosines = self._cosines(question)
+        cosines, ordering = self._cosines(question)
         size = len(plan.target_ids)
         dense = _folded(size, plan.passage_target, cosines[plan.passage_rows])
+        ranked_by = _folded(size, plan.passage_target, ordering[plan.passage_rows])
         curated = _folded(size, plan.question_target, cosines[plan.question_rows])
         lexical = np.zeros(size, dtype=np.float64)
         # Equal BM25 scores rank in the order of the first document (a passage or an ask)
@@ -173,7 +185,7 @@ class Retriever:
         tie = np.full(size, size * len(plan.pools), dtype=np.int64)
         present = (dense > -np.inf, lexical > 0, curated > -np.inf)
         for number, pool in enumerate(plan.pools):
-            for n, ranking in enumerate((dense, lexical, curated)):
+            for n, ranking in enumerate((ranked_by, lexical, curated)):
                 members = pool[present[n][pool]]
                 if n == 1:
                     order = members[np.lexsort((first[members], -ranking[members]))]
@@ -209,15 +221,35 @@ class Retriever:
             )
         return hits
 
-    def _cosines(self, question: str) -> np.ndarray:
-        """Every stored vector's cosine to the question (rows of `stored_vectors`)."""
+    def _cosines(self, question: str) -> tuple[np.ndarray, np.ndarray]:
+        """Every stored vector's cosine to the question (rows of `stored_vectors`), and the
+        scores the dense ranking orders by: the same, but for the article pool's rows scored
+        against the adapted question vector when there is an adapter."""
         if not self._matrix_ids:
-            return np.zeros(0, dtype=np.float32)
+            empty = np.zeros(0, dtype=np.float32)
+            return empty, empty
         vector = np.asarray(self.query_vector(question), dtype=np.float32)
         norm = float(np.linalg.norm(vector))
+        vector = vector / norm if norm else vector
         # einsum, not `@`: BLAS's worker threads spin after a call and starve the embedder's
         # (bench_answer.py: the next question's embedding 25 -> 44 ms); 0.1 ms for 1,400 rows.
-        return np.einsum("ij,j->i", self._matrix, vector / norm if norm else vector)
+        cosines = np.einsum("ij,j->i", self._matrix, vector)
+        adapter, rows = self.adapter, self._article_rows
+        if adapter is None or not rows.size:
+            return cosines, cosines
+        ordering = cosines.copy()
+        ordering[rows] = np.einsum("ij,j->i", self._matrix[rows], adapter.apply(vector))
+        return cosines, ordering
+
+    @property
+    def matrix_ids(self) -> list[str]:
+        """The ids of the stored vectors, in the order of `matrix`'s rows."""
+        return self._matrix_ids
+
+    @property
+    def matrix(self) -> np.ndarray:
+        """The stored unit vectors of the live version (read-only use)."""
+        return self._matrix
 
     def _lexical_scores(self, question: str) -> np.ndarray | None:
         tokens = query_terms(self.correct(tokenize(question)))
@@ -265,3 +297,17 @@ class SearchPlan:
         self.lexical_target = np.array(
             [index.get(target[i], -1) for i in lexical_ids], dtype=np.intp
         )
+
+    @staticmethod
+    def article_rows(items: Mapping[str, Item], rows: list[str]) -> np.ndarray:
+        """The stored vectors of the article pool: its passages and the asks of its claims
+        (not the curated questions, matched question against question)."""
+
+        def article(item_id: str) -> bool:
+            item = items[item_id]
+            if item.kind == "ask":
+                target = items.get(item.target or "")
+                return target is not None and target.kind in _ARTICLE_KINDS
+            return item.kind in _ARTICLE_KINDS
+
+        return np.array([r for r, i in enumerate(rows) if article(i)], dtype=np.intp)
