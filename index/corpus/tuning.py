@@ -32,6 +32,14 @@ def load_calibration(
     from index.search.adapter import QueryAdapter
     from index.search.calibration import ADAPTER, BEYOND, NAMES, RERANK  # no cycle at import
 
+    # The fitted models stored as mappings: how each is read, and what it must hold.
+    models = {
+        BEYOND: (
+            Beyond.from_dict,
+            "a number 'bias', 'min_score' and 'min_lead', and 'weights', a list of numbers",
+        ),
+        ADAPTER: (QueryAdapter.from_dict, "'u' and 'v', two matrices of the same shape"),
+    }
     if parsed is None or parsed.data is None:
         return {}
     data = parsed.data
@@ -56,22 +64,12 @@ def load_calibration(
                 weights = _rerank_weights(value, f"{where}:{line}", errors)
                 if weights is not None:
                     good[RERANK] = weights
-            elif name == BEYOND:
-                if isinstance(value, dict) and Beyond.from_dict(value) is not None:
-                    good[BEYOND] = value
+            elif name in models:
+                read, shape = models[name]
+                if isinstance(value, dict) and read(value) is not None:
+                    good[name] = value
                 else:
-                    errors.append(
-                        f"{where}:{line}: 'beyond' must hold a number 'bias', 'min_score' and "
-                        "'min_lead', and 'weights', a list of numbers"
-                    )
-            elif name == ADAPTER:
-                if isinstance(value, dict) and QueryAdapter.from_dict(value) is not None:
-                    good[ADAPTER] = value
-                else:
-                    errors.append(
-                        f"{where}:{line}: 'adapter' must hold 'u' and 'v', two matrices (lists "
-                        "of rows of numbers) of the same shape"
-                    )
+                    errors.append(f"{where}:{line}: '{name}' must hold {shape}")
             elif name not in NAMES:
                 # A threshold a newer or older version of the code does not know: only a reindex
                 # (strict) refuses it; a served snapshot ignores it.

@@ -6,12 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
+from index.corpus.load import CorpusInvalid, load_corpus
 from index.search import adapter
 from index.search.adapter import QueryAdapter
 from index.search.calibration import thresholds_for, write_adapter
 from index.settings import Settings
-from tests.support.core import build, write_synthetic_corpus
+from tests.support.core import build, make_settings, uncalibrated_corpus, write_synthetic_corpus
 
 
 def _unit(x: np.ndarray) -> np.ndarray:
@@ -102,3 +104,27 @@ def test_the_adapter_orders_the_article_pool_and_reports_raw_cosines(tmp_path: P
     # The background and the curated questions rank as they did.
     assert order(raw, ("fact",)) == order(moved, ("fact",))
     assert order(raw, ("question",)) == order(moved, ("question",))
+
+
+@pytest.mark.parametrize(
+    "entry", ["adapter: 3", "adapter: {u: [[1, 2]], v: [[1]]}", "adapter: {u: [[x]], v: [[1]]}"]
+)
+def test_a_malformed_adapter_is_refused_by_reindex_with_its_line(
+    tmp_path: Path, entry: str
+) -> None:
+    corpus = uncalibrated_corpus(tmp_path)
+    (corpus / "calibration.yaml").write_text(f"model/a:\n  {entry}\n", encoding="utf-8")
+    with pytest.raises(CorpusInvalid) as raised:
+        load_corpus(corpus, strict=True)
+    assert any("calibration.yaml:2: 'adapter' must hold" in e for e in raised.value.errors)
+    settings = make_settings(tmp_path, corpus_dir=corpus)
+    assert thresholds_for("model/a", settings).adapter is None
+
+
+def test_a_written_adapter_passes_a_reindex(tmp_path: Path) -> None:
+    corpus = uncalibrated_corpus(tmp_path)
+    write_adapter(
+        corpus, "model/a", QueryAdapter(np.ones((4, 2), np.float32), np.ones((4, 2), np.float32))
+    )
+    load_corpus(corpus, strict=True)
+    assert thresholds_for("model/a", make_settings(tmp_path, corpus_dir=corpus)).adapter
