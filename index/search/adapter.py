@@ -6,9 +6,10 @@ map of the question vector, fitted on the development questions' gold passages
 (`scripts/fit_adapter.py`: a softmax over the article's segments, cross-validated by source
 file), moves questions towards the passages that answer them. It is stored per embedding
 model in `calibration.yaml` beside the thresholds; a model nobody fitted has none and the
-search runs on the raw vector. It touches only the article pool's cosines: the background
-cards, the curated questions (question against question) and the intent router keep the raw
-vector. It ranks passages; it quotes and labels nothing.
+search runs on the raw vector. It only orders the article pool's dense ranking: every cosine
+the status decision reads stays raw, and the background cards, the curated questions
+(question against question) and the intent router keep the raw vector. It ranks passages; it
+quotes and labels nothing.
 """
 
 from __future__ import annotations
